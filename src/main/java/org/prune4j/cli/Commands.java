@@ -1,0 +1,12 @@
+package org.prune4j.cli;
+
+import picocli.CommandLine;
+
+/** The list of sub-commands; each lives in its own class in this package. */
+final class Commands {
+    private Commands() {}
+
+    static void registerAll(CommandLine cl) {
+        // One line per command, kept in the order they appear in --help.
+    }
+}

@@ -1,0 +1,114 @@
+package org.prune4j.nn;
+
+import ai.djl.ndarray.NDArray;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A node of prune4j's module tree: named parameters, named children, forward hooks.
+ *
+ * <p>Unlike DJL's {@code Block}, the tree is open for surgery: children can be replaced
+ * ({@link #replaceChild}), parameters re-assigned ({@link Parameter#setValue}), and every module can
+ * report its inputs and outputs to hooks, which is how calibration statistics are captured.
+ *
+ * <p><b>Memory.</b> Parameters live in the model's {@code NDManager}. A forward pass must create its
+ * intermediate results in the manager of the <em>input</em> (put the activation first in every
+ * operation, e.g. {@code x.mul(w)}, never {@code w.mul(x)}), so a caller that runs the pass inside a
+ * sub-manager frees everything by closing it.
+ */
+public abstract class Module {
+    private final Map<String, Parameter> parameters = new LinkedHashMap<>();
+    private final Map<String, Module> children = new LinkedHashMap<>();
+    private final List<ForwardHook> hooks = new CopyOnWriteArrayList<>();
+
+    /** Registers a parameter under {@code name}; the array must belong to the model's manager. */
+    protected final Parameter registerParameter(String name, NDArray value) {
+        if (parameters.containsKey(name)) {
+            throw new IllegalStateException("duplicate parameter " + name);
+        }
+        Parameter p = new Parameter(value);
+        parameters.put(name, p);
+        return p;
+    }
+
+    /** Registers a child module under {@code name} and returns it. */
+    protected final <M extends Module> M registerChild(String name, M child) {
+        if (children.containsKey(name)) {
+            throw new IllegalStateException("duplicate child " + name);
+        }
+        children.put(name, child);
+        return child;
+    }
+
+    /**
+     * Replaces the child called {@code name}. Subclasses that keep typed fields for their children must
+     * override {@link #onChildReplaced} to update them.
+     */
+    public final void replaceChild(String name, Module replacement) {
+        if (!children.containsKey(name)) {
+            throw new IllegalArgumentException("no child named " + name + " in " + getClass().getSimpleName());
+        }
+        children.put(name, replacement);
+        onChildReplaced(name, replacement);
+    }
+
+    /** Hook for subclasses holding typed child fields; the default rejects replacement. */
+    protected void onChildReplaced(String name, Module replacement) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not support replacing " + name);
+    }
+
+    /** This module's own parameters (not its children's). */
+    public final Map<String, Parameter> parameters() {
+        return Collections.unmodifiableMap(parameters);
+    }
+
+    /** Direct children. */
+    public final Map<String, Module> children() {
+        return Collections.unmodifiableMap(children);
+    }
+
+    /** All parameters of the subtree, by dotted path ({@code layers.0.self_attn.q_proj.weight}). */
+    public final Map<String, Parameter> namedParameters() {
+        Map<String, Parameter> out = new LinkedHashMap<>();
+        collectParameters("", out);
+        return out;
+    }
+
+    private void collectParameters(String prefix, Map<String, Parameter> out) {
+        parameters.forEach((k, v) -> out.put(prefix + k, v));
+        children.forEach((k, c) -> c.collectParameters(prefix + k + ".", out));
+    }
+
+    /** All modules of the subtree by dotted path, this module first under {@code ""}. */
+    public final Map<String, Module> namedModules() {
+        Map<String, Module> out = new LinkedHashMap<>();
+        collectModules("", out);
+        return out;
+    }
+
+    private void collectModules(String path, Map<String, Module> out) {
+        out.put(path, this);
+        children.forEach((k, c) -> c.collectModules(path.isEmpty() ? k : path + "." + k, out));
+    }
+
+    /** Adds a forward hook; close the handle to remove it. */
+    public final HookHandle addForwardHook(ForwardHook hook) {
+        hooks.add(hook);
+        return () -> hooks.remove(hook);
+    }
+
+    /** Subclasses call this at the end of their forward pass. */
+    protected final void fireHooks(NDArray input, NDArray output) {
+        for (ForwardHook h : hooks) {
+            h.onForward(this, input, output);
+        }
+    }
+
+    /** Total number of parameter elements in the subtree. */
+    public final long parameterCount() {
+        return namedParameters().values().stream().mapToLong(Parameter::numel).sum();
+    }
+}
