@@ -1,0 +1,28 @@
+package org.prune4j.train;
+
+import ai.djl.ndarray.NDArray;
+import org.prune4j.nn.Module;
+
+/**
+ * A classifier as the trainer and the pruning-during-training methods see it: a module tree whose
+ * parameters are trained and pruned, and a forward pass from a batch of inputs to logits.
+ *
+ * <p>The forward pass follows the house rule of {@link Module}: its intermediates live in the manager of
+ * {@code input}, so a caller that runs it inside a sub-manager frees everything by closing that manager.
+ */
+public interface Network {
+    /** The module tree holding the parameters (and masks). */
+    Module module();
+
+    /** Logits {@code [batch, classes]} for {@code input [batch, ...exampleShape]}. */
+    NDArray forward(NDArray input);
+
+    /** Shape of one example without the batch axis, e.g. {@code [784]} or {@code [1, 28, 28]}. */
+    long[] exampleShape();
+
+    /**
+     * Switches between training and evaluation behaviour (dropout, batch-norm statistics). The default
+     * does nothing, which is right for networks without such layers.
+     */
+    default void setTraining(boolean training) {}
+}
