@@ -14,11 +14,8 @@ public interface Network {
     /** The module tree holding the parameters (and masks). */
     Module module();
 
-    /** Logits {@code [batch, classes]} for {@code input [batch, ...exampleShape]}. */
+    /** Logits {@code [batch, classes]} for images {@code [batch, C, H, W]}. */
     NDArray forward(NDArray input);
-
-    /** Shape of one example without the batch axis, e.g. {@code [784]} or {@code [1, 28, 28]}. */
-    long[] exampleShape();
 
     /**
      * Switches between training and evaluation behaviour (dropout, batch-norm statistics). The default

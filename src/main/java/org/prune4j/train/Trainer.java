@@ -5,7 +5,8 @@ import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import org.prune4j.data.Batch;
+import org.prune4j.data.DataLoader;
 import org.prune4j.nn.Parameter;
 import org.prune4j.report.ProgressBar;
 
@@ -15,9 +16,9 @@ import org.prune4j.report.ProgressBar;
  * <p>Every step runs in its own sub-manager of the parameters' manager (batch, forward graph, gradients
  * and optimiser temporaries are freed when it closes), so a long run does not grow. Masks are honoured
  * in the forward pass (masked weights are exactly zero) and in every update: gradients and optimiser
- * state are masked and the mask is re-applied after the update. The example order depends only on the
- * seed and the epoch, so a run that starts at step {@code k} (rewinding) sees the same batches the full
- * run saw from step {@code k} on.
+ * state are masked and the mask is re-applied after the update. The {@link DataLoader}'s order depends
+ * only on its seed and the epoch, so a run that starts at step {@code k} (rewinding) sees the same
+ * batches the full run saw from step {@code k} on.
  */
 public final class Trainer {
     private final TrainingConfig config;
@@ -31,7 +32,7 @@ public final class Trainer {
     }
 
     /** Trains from step 0. */
-    public TrainingResult train(Network network, ExampleSource train, ExampleSource test, TrainingListener listener) {
+    public TrainingResult train(Network network, DataLoader train, DataLoader test, TrainingListener listener) {
         return train(network, train, test, listener, 0);
     }
 
@@ -39,12 +40,12 @@ public final class Trainer {
      * Trains from global step {@code startStep} (a run rewound to iteration {@code k} continues the
      * learning-rate schedule and the example order from there) to the end of the last epoch.
      */
-    public TrainingResult train(Network network, ExampleSource train, ExampleSource test, TrainingListener listener,
+    public TrainingResult train(Network network, DataLoader train, DataLoader test, TrainingListener listener,
             long startStep) {
         Map<String, Parameter> params = network.module().namedParameters();
         NDManager parent = Evaluator.anyParameter(network).value().getManager();
-        long perEpoch = config.stepsPerEpoch(train.size());
-        long total = config.totalSteps(train.size());
+        long perEpoch = train.batchesPerEpoch();
+        long total = perEpoch * config.epochs();
         if (startStep < 0 || startStep >= total) {
             throw new IllegalArgumentException("start step " + startStep + " outside the run's " + total + " steps");
         }
@@ -53,7 +54,6 @@ public final class Trainer {
             long step = startStep;
             for (int epoch = (int) (startStep / perEpoch); epoch < config.epochs(); epoch++) {
                 long started = System.nanoTime();
-                int[] order = permutation(config.seed(), epoch, train.size());
                 double lossSum = 0;
                 long lossCount = 0;
                 double lr = 0;
@@ -63,10 +63,7 @@ public final class Trainer {
                     for (long b = first; b < perEpoch; b++, step++) {
                         listener.beforeStep(step, total, network);
                         lr = config.optimizer().learningRate() * config.schedule().factor(step, total);
-                        int from = (int) (b * config.batchSize());
-                        int to = Math.min(train.size(), from + config.batchSize());
-                        int[] idx = java.util.Arrays.copyOfRange(order, from, to);
-                        lossSum += step(network, params, train, idx, optimizer, lr, parent);
+                        lossSum += step(network, params, train, epoch, (int) b, optimizer, lr, parent);
                         lossCount++;
                         bar.step();
                     }
@@ -74,7 +71,7 @@ public final class Trainer {
                 if (epoch == config.epochs() - 1) {
                     listener.afterTraining(total, network);
                 }
-                Evaluation eval = Evaluator.evaluate(network, test, config.evalBatchSize());
+                Evaluation eval = Evaluator.evaluate(network, test);
                 EpochResult r = new EpochResult(epoch + 1, step, lossCount == 0 ? Double.NaN : lossSum / lossCount, eval,
                         lr, Prunable.density(network.module()), (System.nanoTime() - started) / 1e9);
                 epochs.add(r);
@@ -92,8 +89,8 @@ public final class Trainer {
         return new TrainingResult(epochs);
     }
 
-    private static double step(Network network, Map<String, Parameter> params, ExampleSource train, int[] idx,
-            Optimizer optimizer, double lr, NDManager parent) {
+    private static double step(Network network, Map<String, Parameter> params, DataLoader train, int epoch,
+            int index, Optimizer optimizer, double lr, NDManager parent) {
         for (Parameter p : params.values()) {
             if (!p.value().hasGradient()) {
                 p.value().setRequiresGradient(true);
@@ -101,8 +98,8 @@ public final class Trainer {
         }
         network.setTraining(true);
         try (NDManager scope = parent.newSubManager()) {
-            Batch batch = train.batch(scope, idx);
-            NDArray loss = Autograd.backward(() -> CrossEntropy.mean(network.forward(batch.inputs()), batch.labels()));
+            Batch batch = train.batch(epoch, index, scope);
+            NDArray loss = Autograd.backward(() -> CrossEntropy.mean(network.forward(batch.images()), batch.labels()));
             List<GradientUpdate> updates = new ArrayList<>(params.size());
             for (Map.Entry<String, Parameter> e : params.entrySet()) {
                 NDArray g = Autograd.gradient(e.getValue().value(), scope);
@@ -114,21 +111,5 @@ public final class Trainer {
             optimizer.step(updates, lr, scope);
             return loss.getFloat();
         }
-    }
-
-    /** The example order of {@code epoch}: a Fisher–Yates shuffle seeded by {@code seed} and the epoch. */
-    static int[] permutation(long seed, int epoch, int n) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Random rng = new Random(seed * 0x9E3779B97F4A7C15L + epoch);
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
     }
 }

@@ -1,65 +1,42 @@
 package org.prune4j.train;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import java.util.Arrays;
 import java.util.Random;
+import org.prune4j.data.DataLoader;
+import org.prune4j.data.Dataset;
+import org.prune4j.data.Normalization;
 
-/** Test data: Gaussian clusters around random class centres, fully determined by the seed. */
-public final class SyntheticData implements ExampleSource {
-    private final float[][] x;
-    private final int[] y;
-    private final int classes;
+/**
+ * Test data: 8-bit "images" of {@code 1 × 1 × dims} pixels scattered around class centres, fully
+ * determined by the seed (centres are shared by every seed, so a train and a test set agree).
+ */
+public final class SyntheticData {
+    private SyntheticData() {}
 
-    public SyntheticData(int n, int dims, int classes, long seed, double noise) {
-        Random rng = new Random(seed);
+    /** {@code n} examples of {@code dims} pixels in {@code classes} classes; noise is in pixel units. */
+    public static Dataset clusters(int n, int dims, int classes, long seed, double noise) {
         Random centreRng = new Random(12345);
-        float[][] centres = new float[classes][dims];
-        for (float[] c : centres) {
+        double[][] centres = new double[classes][dims];
+        for (double[] c : centres) {
             for (int d = 0; d < dims; d++) {
-                c[d] = (float) centreRng.nextGaussian();
+                c[d] = 128 + 60 * centreRng.nextGaussian();
             }
         }
-        this.classes = classes;
-        x = new float[n][dims];
-        y = new int[n];
+        Random rng = new Random(seed);
+        byte[] pixels = new byte[n * dims];
+        int[] labels = new int[n];
         for (int i = 0; i < n; i++) {
-            y[i] = rng.nextInt(classes);
+            labels[i] = rng.nextInt(classes);
             for (int d = 0; d < dims; d++) {
-                x[i][d] = (float) (centres[y[i]][d] + noise * rng.nextGaussian());
+                double v = centres[labels[i]][d] + noise * rng.nextGaussian();
+                pixels[i * dims + d] = (byte) Math.max(0, Math.min(255, Math.round(v)));
             }
         }
+        return Dataset.of("synthetic", pixels, labels, 1, 1, dims, Dataset.numberedClasses(classes),
+                new Normalization(new float[] {0.5f}, new float[] {0.25f}));
     }
 
-    @Override
-    public int size() {
-        return y.length;
-    }
-
-    @Override
-    public long[] exampleShape() {
-        return new long[] {x[0].length};
-    }
-
-    @Override
-    public int numClasses() {
-        return classes;
-    }
-
-    @Override
-    public Batch batch(NDManager manager, int[] indices) {
-        int dims = x[0].length;
-        float[] flat = new float[indices.length * dims];
-        long[] labels = new long[indices.length];
-        for (int i = 0; i < indices.length; i++) {
-            System.arraycopy(x[indices[i]], 0, flat, i * dims, dims);
-            labels[i] = y[indices[i]];
-        }
-        return new Batch(manager.create(flat, new Shape(indices.length, dims)), manager.create(labels));
-    }
-
-    @Override
-    public String toString() {
-        return "SyntheticData" + Arrays.toString(new int[] {y.length, x[0].length, classes});
+    /** A shuffled training loader. */
+    public static DataLoader train(Dataset d, int batch, long seed) {
+        return new DataLoader(d, batch, true, false, org.prune4j.data.Augmentation.NONE, seed);
     }
 }

@@ -54,9 +54,4 @@ public final class TinyMlp extends Module implements Network {
         }
         return x;
     }
-
-    @Override
-    public long[] exampleShape() {
-        return new long[] {inputs};
-    }
 }
