@@ -8,5 +8,7 @@ final class Commands {
 
     static void registerAll(CommandLine cl) {
         // One line per command, kept in the order they appear in --help.
+        cl.addSubcommand(TrainCommand.create());
+        cl.addSubcommand(LotteryCommand.create());
     }
 }

@@ -14,8 +14,9 @@ import org.prune4j.nn.Module;
 import org.prune4j.nn.Parameter;
 
 /**
- * Saves and restores a module's parameters and masks as safetensors: each parameter under its dotted
- * path, each mask under {@code <path>_mask} (PyTorch's pruning convention). Written atomically.
+ * Saves and restores a module's parameters, buffers and masks as safetensors: each parameter and buffer
+ * under its dotted path, each mask under {@code <path>_mask} (PyTorch's pruning convention). Written
+ * atomically.
  */
 public final class Checkpoints {
     /** Suffix of mask tensors. */
@@ -31,7 +32,7 @@ public final class Checkpoints {
         return m.create(t.toFloats(), new Shape(t.shape()));
     }
 
-    /** Writes every parameter and mask of {@code module} with string {@code metadata}. */
+    /** Writes every parameter, buffer and mask of {@code module} with string {@code metadata}. */
     public static void save(Path path, Module module, Map<String, String> metadata) {
         Map<String, TensorData> tensors = new LinkedHashMap<>();
         module.namedParameters().forEach((name, p) -> {
@@ -40,12 +41,13 @@ public final class Checkpoints {
                 tensors.put(name + MASK_SUFFIX, TensorData.of(p.mask()));
             }
         });
+        module.namedBuffers().forEach((name, b) -> tensors.put(name, TensorData.of(b)));
         SafetensorsWriter.write(path, tensors, metadata);
     }
 
     /**
-     * Loads values (and masks, where present) into {@code module}'s parameters of the same names and
-     * shapes; parameters without a mask in the file become dense.
+     * Loads values (and masks, where present) into {@code module}'s parameters and buffers of the same
+     * names and shapes; parameters without a mask in the file become dense.
      */
     public static void load(Path path, Module module) {
         try (SafetensorsFile f = SafetensorsFile.open(path)) {
@@ -70,6 +72,16 @@ public final class Checkpoints {
                     try (NDArray ones = p.value().onesLike()) {
                         p.setMask(ones);
                     }
+                }
+            }
+            for (Map.Entry<String, NDArray> e : module.namedBuffers().entrySet()) {
+                if (!f.names().contains(e.getKey())) {
+                    throw new UserError(path + ": no tensor " + e.getKey());
+                }
+                try {
+                    Buffers.copyInto(e.getValue(), f.get(e.getKey()), path + ": " + e.getKey());
+                } catch (IllegalArgumentException ex) {
+                    throw new UserError(ex.getMessage());
                 }
             }
         }

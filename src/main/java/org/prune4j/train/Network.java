@@ -18,8 +18,10 @@ public interface Network {
     NDArray forward(NDArray input);
 
     /**
-     * Switches between training and evaluation behaviour (dropout, batch-norm statistics). The default
-     * does nothing, which is right for networks without such layers.
+     * Switches between training and evaluation behaviour (dropout, batch-norm statistics); by default
+     * {@link Module#train} on the module tree.
      */
-    default void setTraining(boolean training) {}
+    default void setTraining(boolean training) {
+        module().train(training);
+    }
 }

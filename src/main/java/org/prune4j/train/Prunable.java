@@ -10,8 +10,8 @@ import org.prune4j.nn.Parameter;
 
 /**
  * Which parameters pruning-during-training methods prune: the weight matrices and kernels (parameters
- * named {@code weight} with at least two dimensions: Linear, Conv), not biases, normalisation scales or
- * embeddings of position tokens.
+ * whose name ends in {@code weight} with at least two dimensions: Linear, Conv, attention's
+ * {@code in_proj_weight}), not biases, normalisation scales, class tokens or position embeddings.
  */
 public final class Prunable {
     private Prunable() {}
@@ -20,7 +20,8 @@ public final class Prunable {
     public static Map<String, Parameter> weights(Module module) {
         Map<String, Parameter> out = new LinkedHashMap<>();
         module.namedParameters().forEach((name, p) -> {
-            boolean isWeight = name.equals("weight") || name.endsWith(".weight");
+            String last = name.substring(name.lastIndexOf('.') + 1);
+            boolean isWeight = last.equals("weight") || last.endsWith("_weight");
             if (isWeight && p.value().getShape().dimension() >= 2) {
                 out.put(name, p);
             }

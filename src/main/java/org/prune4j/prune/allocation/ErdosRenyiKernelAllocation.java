@@ -43,7 +43,7 @@ public final class ErdosRenyiKernelAllocation implements SparsityAllocation {
 
     @Override
     public Map<String, Double> allocate(List<PrunableTensor> tensors, double target) {
-        AllocationChecks.checkTarget(target);
+        Allocations.checkTarget(target);
         Map<String, Double> out = new LinkedHashMap<>();
         if (tensors.isEmpty()) {
             return out;
@@ -83,7 +83,7 @@ public final class ErdosRenyiKernelAllocation implements SparsityAllocation {
         }
         for (PrunableTensor t : tensors) {
             double density = dense.contains(t.name()) ? 1 : epsilon * rawDensity(t.shape());
-            out.put(t.name(), Math.min(1 - density, AllocationChecks.MAX_SPARSITY));
+            out.put(t.name(), Math.min(1 - density, Math.nextDown(1.0)));
         }
         return out;
     }

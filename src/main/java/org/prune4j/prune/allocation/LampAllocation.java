@@ -54,7 +54,7 @@ public final class LampAllocation implements SparsityAllocation {
 
     @Override
     public Map<String, Double> allocate(List<PrunableTensor> tensors, double target) {
-        AllocationChecks.checkTarget(target);
+        Allocations.checkTarget(target);
         Map<String, Double> out = new LinkedHashMap<>();
         long total = 0;
         for (PrunableTensor t : tensors) {
@@ -69,11 +69,7 @@ public final class LampAllocation implements SparsityAllocation {
         float[] all = new float[Math.toIntExact(total)];
         int at = 0;
         for (int i = 0; i < tensors.size(); i++) {
-            float[] s = tensors.get(i).scores().get();
-            if (s.length != tensors.get(i).numel()) {
-                throw new IllegalArgumentException(tensors.get(i).name() + ": " + s.length + " scores for "
-                        + tensors.get(i).numel() + " entries");
-            }
+            float[] s = Allocations.scores(tensors.get(i));
             perTensor[i] = sortedScores(s);
             System.arraycopy(perTensor[i], 0, all, at, s.length);
             at += s.length;
@@ -95,7 +91,7 @@ public final class LampAllocation implements SparsityAllocation {
         }
         for (int i = 0; i < tensors.size(); i++) {
             double s = pruned[i] / (double) tensors.get(i).numel();
-            out.put(tensors.get(i).name(), Math.min(s, AllocationChecks.MAX_SPARSITY));
+            out.put(tensors.get(i).name(), Math.min(s, Math.nextDown(1.0)));
         }
         return out;
     }

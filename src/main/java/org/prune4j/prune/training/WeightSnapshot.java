@@ -14,11 +14,13 @@ import org.prune4j.io.SafetensorsWriter;
 import org.prune4j.io.TensorData;
 import org.prune4j.nn.Module;
 import org.prune4j.nn.Parameter;
+import org.prune4j.train.Buffers;
 
 /**
- * A copy of every parameter value of a module at one moment (the initialisation, or iteration
- * {@code k} of training), held on the Java heap, for rewinding: {@link #rewind} puts the saved values
- * back into the surviving (unmasked) entries and leaves pruned entries at zero.
+ * A copy of every parameter value and buffer (batch-norm statistics) of a module at one moment (the
+ * initialisation, or iteration {@code k} of training), held on the Java heap, for rewinding:
+ * {@link #rewind} puts the saved values back into the surviving (unmasked) entries, leaves pruned
+ * entries at zero and restores the buffers.
  */
 public final class WeightSnapshot {
     private final Map<String, TensorData> values;
@@ -31,6 +33,7 @@ public final class WeightSnapshot {
     public static WeightSnapshot capture(Module module) {
         Map<String, TensorData> v = new LinkedHashMap<>();
         module.namedParameters().forEach((name, p) -> v.put(name, TensorData.of(p.value())));
+        module.namedBuffers().forEach((name, b) -> v.put(name, TensorData.of(b)));
         return new WeightSnapshot(v);
     }
 
@@ -54,6 +57,13 @@ public final class WeightSnapshot {
             NDManager m = p.value().getManager();
             NDArray v = m.create(saved.toFloats(), new Shape(saved.shape()));
             p.setValue(v); // re-applies the mask
+        }
+        for (Map.Entry<String, NDArray> e : module.namedBuffers().entrySet()) {
+            TensorData saved = values.get(e.getKey());
+            if (saved == null) {
+                throw new IllegalArgumentException("snapshot has no buffer " + e.getKey());
+            }
+            Buffers.copyInto(e.getValue(), saved, e.getKey());
         }
     }
 
