@@ -62,7 +62,7 @@ public final class GraspSaliency implements Saliency {
 
     /** {@code H·g} for the prunable weights, with {@code g} the loss gradient summed over the batches. */
     public Map<String, float[]> hessianGradientProduct(Network network, Map<String, Parameter> weights) {
-        Map<String, float[]> g = SnipSaliency.Gradients.lossGradient(network, weights, data, batches, temperature);
+        Map<String, float[]> g = LossGradients.sum(network, weights, data, batches, temperature);
         Map<String, Parameter> all = network.module().namedParameters();
         NDManager parent = weights.values().iterator().next().value().getManager();
         Map<String, float[]> hg = new LinkedHashMap<>();
@@ -92,7 +92,7 @@ public final class GraspSaliency implements Saliency {
                     for (Map.Entry<String, Parameter> e : weights.entrySet()) {
                         NDArray total = Autograd.gradient(e.getValue().value(), scope);
                         float[] h = total.sub(firstOrder.get(e.getKey())).toFloatArray();
-                        hg.merge(e.getKey(), h, SnipSaliency.Gradients::addInto);
+                        hg.merge(e.getKey(), h, LossGradients::addInto);
                     }
                     all.values().forEach(p -> Autograd.zeroGradient(p.value()));
                 }

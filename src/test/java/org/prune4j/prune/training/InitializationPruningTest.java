@@ -87,7 +87,7 @@ class InitializationPruningTest {
             Map<String, Parameter> weights = Prunable.weights(net);
             Map<String, float[]> hg = grasp.hessianGradientProduct(net, weights);
             // Hg ≈ (∇L(w + εg) − ∇L(w − εg)) / 2ε
-            Map<String, float[]> g = SnipSaliency.Gradients.lossGradient(net, weights, loader(), 1, 1.0);
+            Map<String, float[]> g = LossGradients.sum(net, weights, loader(), 1, 1.0);
             double eps = 1e-3; // small enough that no ReLU changes side
             Map<String, float[]> plus = gradientAt(net, weights, g, eps);
             Map<String, float[]> minus = gradientAt(net, weights, g, -eps);
@@ -112,7 +112,7 @@ class InitializationPruningTest {
     private static Map<String, float[]> gradientAt(TinyMlp net, Map<String, Parameter> weights, Map<String, float[]> dir,
             double eps) {
         shift(weights, dir, eps);
-        return SnipSaliency.Gradients.lossGradient(net, weights, loader(), 1, 1.0);
+        return LossGradients.sum(net, weights, loader(), 1, 1.0);
     }
 
     private static void shift(Map<String, Parameter> weights, Map<String, float[]> dir, double eps) {
