@@ -42,15 +42,24 @@ public record PruningSettings(
             throw new org.prune4j.UserError("--end-step " + endStep + ": must be -1 or >= --begin-step " + beginStep);
         }
         Choices.atLeast("--prune-frequency", frequency, 1);
+        // "auto" stays "auto" here (resolving it would bake one method's choice into the flag default)
         allocation = Choices.oneOf("--allocation", allocation, List.of("auto", "layerwise", "global", "erk", "lamp"));
-        if (allocation.equals("auto")) {
-            allocation = switch (method) {
-                case "snip", "grasp", "synflow" -> "global";
-                default -> "layerwise";
-            };
-        }
         Choices.atLeast("--score-examples", scoreExamples, 1);
         Choices.atLeast("--synflow-iterations", synflowIterations, 1);
+    }
+
+    /**
+     * The allocation to use: {@code --allocation}, with {@code auto} meaning global for SNIP, GraSP and
+     * SynFlow (as in their papers) and layerwise (uniform) for gradual and random pruning.
+     */
+    public String effectiveAllocation() {
+        if (!allocation.equals("auto")) {
+            return allocation;
+        }
+        return switch (method) {
+            case "snip", "grasp", "synflow" -> "global";
+            default -> "layerwise";
+        };
     }
 
     /** True for the methods that prune before training. */

@@ -56,7 +56,7 @@ public final class TrainExperiment {
             Network net = wb.create(manager, ts.seed());
             DataLoader train = wb.trainLoader();
             TrainingListener pruning = TrainingListener.none();
-            SparsityAllocation allocation = AllocationChoice.of(ps.allocation());
+            SparsityAllocation allocation = AllocationChoice.of(ps.effectiveAllocation());
             String prefix = "[" + dir.id().folderName() + "]";
             if (ps.method().equals("gradual")) {
                 long total = wb.totalSteps();
@@ -74,7 +74,7 @@ public final class TrainExperiment {
                 dir.log("pruned", Map.of("method", ps.method(), "density", density, "seconds",
                         (System.nanoTime() - t0) / 1e9));
                 err.printf(java.util.Locale.ROOT, "%s pruned at initialisation with %s (%s): density %.2f%% (%.1f s)%n",
-                        prefix, ps.method(), ps.allocation(), 100 * density, (System.nanoTime() - t0) / 1e9);
+                        prefix, ps.method(), ps.effectiveAllocation(), 100 * density, (System.nanoTime() - t0) / 1e9);
             }
             long t0 = System.nanoTime();
             TrainingResult r = new Trainer(wb.config(dir.path().resolve("checkpoint.safetensors"), "train"))

@@ -46,7 +46,9 @@ class RunIdTest {
         assertThrows(UserError.class, () -> new TrainingSettings("lenet-300-100", "imagenet", 1, 60, "adam", 1e-3, 0.9, 0,
                 "constant", "", 0.1, 0, false, 0));
         assertThrows(UserError.class, () -> new PruningSettings("snip", 1.3, 0, 0.9, 0, -1, 100, "auto", 100, 100));
-        assertEquals("global", new PruningSettings("synflow", 0.9, 0, 0.9, 0, -1, 100, "auto", 100, 100).allocation());
-        assertEquals("layerwise", new PruningSettings("gradual", 0.9, 0, 0.9, 0, -1, 100, "auto", 100, 100).allocation());
+        assertEquals("global", new PruningSettings("synflow", 0.9, 0, 0.9, 0, -1, 100, "auto", 100, 100).effectiveAllocation());
+        assertEquals("layerwise", new PruningSettings("gradual", 0.9, 0, 0.9, 0, -1, 100, "auto", 100, 100).effectiveAllocation());
+        assertEquals("erk", new PruningSettings("snip", 0.9, 0, 0.9, 0, -1, 100, "erk", 100, 100).effectiveAllocation());
+        assertEquals("auto", PruningSettings.DEFAULTS.allocation(), "the flag's default must stay auto");
     }
 }
