@@ -1,10 +1,13 @@
 package org.prune4j.prune.training;
 
+import ai.djl.ndarray.NDArray;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import org.prune4j.nn.Module;
+import org.prune4j.io.TensorData;
 import org.prune4j.nn.Parameter;
+import org.prune4j.train.Buffers;
 import org.prune4j.train.Prunable;
 
 /**
@@ -36,8 +39,8 @@ public final class LotteryControls {
     }
 
     /**
-     * Gives {@code ticket} the values of {@code freshlyInitialised} (the same architecture initialised
-     * from another seed) and then its own masks: same structure, new initialisation.
+     * Gives {@code ticket} the parameter values and buffers of {@code freshlyInitialised} (the same
+     * architecture initialised from another seed) under its own masks: same structure, new initialisation.
      */
     public static void reinitialize(Module ticket, Module freshlyInitialised) {
         Map<String, Parameter> fresh = freshlyInitialised.namedParameters();
@@ -48,6 +51,14 @@ public final class LotteryControls {
                         + e.getValue().value().getShape());
             }
             e.getValue().setValue(src.value().duplicate());
+        }
+        Map<String, NDArray> freshBuffers = freshlyInitialised.namedBuffers();
+        for (Map.Entry<String, NDArray> e : ticket.namedBuffers().entrySet()) {
+            NDArray src = freshBuffers.get(e.getKey());
+            if (src == null) {
+                throw new IllegalArgumentException("fresh network has no buffer " + e.getKey());
+            }
+            Buffers.copyInto(e.getValue(), TensorData.of(src), e.getKey());
         }
     }
 

@@ -137,4 +137,24 @@ class GradualAndLotteryTest {
             assertTrue(differ > 0.9 * MaskSelection.prunedCount(mk) / 3.0);
         }
     }
+
+    @Test
+    void rewindAndReinitCoverBatchNormBuffers() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            var model = org.prune4j.model.vision.VisionModels.create("resnet20", m, 1);
+            var buffers = model.namedBuffers();
+            assertFalse(buffers.isEmpty());
+            String name = buffers.keySet().iterator().next();
+            float[] saved = buffers.get(name).toFloatArray();
+            WeightSnapshot snap = WeightSnapshot.capture(model);
+            buffers.get(name).muli(0).addi(5); // what training in train mode does to running statistics, in place
+            snap.rewind(model);
+            assertArrayEquals(saved, model.namedBuffers().get(name).toFloatArray(), 0f);
+
+            var fresh = org.prune4j.model.vision.VisionModels.create("resnet20", m, 2);
+            fresh.namedBuffers().get(name).muli(0).addi(3);
+            LotteryControls.reinitialize(model, fresh);
+            assertEquals(3f, model.namedBuffers().get(name).toFloatArray()[0], 0f);
+        }
+    }
 }
