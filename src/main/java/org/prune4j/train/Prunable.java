@@ -45,21 +45,4 @@ public final class Prunable {
         }
         return total == 0 ? 1 : nonZero / (double) total;
     }
-
-    /** Fraction of the prunable weights of {@code module} that their masks keep (1 where no mask is set). */
-    public static double maskDensity(Module module) {
-        long total = 0;
-        long kept = 0;
-        for (Parameter p : weights(module).values()) {
-            total += p.numel();
-            if (p.mask() == null) {
-                kept += p.numel();
-            } else {
-                try (NDArray m64 = p.mask().toType(DataType.FLOAT64, true); NDArray s = m64.sum()) {
-                    kept += Math.round(s.getDouble());
-                }
-            }
-        }
-        return total == 0 ? 1 : kept / (double) total;
-    }
 }
