@@ -171,12 +171,18 @@ public final class LlamaModel extends Module {
 
     /** Final norm and classifier: hidden {@code [B, T, D]} → logits {@code [B, T, V]}, in hidden's manager. */
     public NDArray head(NDArray hidden) {
-        NDArray normed = model.norm().forward(hidden);
-        return switch (lmHead) {
-            case TiedLmHead tied -> tied.forward(normed);
-            case Linear linear -> linear.forward(normed);
-            default -> throw new IllegalStateException("unsupported lm_head " + lmHead.getClass().getSimpleName());
-        };
+        NDManager owner = hidden.getManager();
+        try (NDManager pass = owner.newSubManager()) {
+            hidden.tempAttach(pass);
+            NDArray normed = model.norm().forward(hidden);
+            NDArray logits = switch (lmHead) {
+                case TiedLmHead tied -> tied.forward(normed);
+                case Linear linear -> linear.forward(normed);
+                default -> throw new IllegalStateException("unsupported lm_head " + lmHead.getClass().getSimpleName());
+            };
+            logits.attach(owner);
+            return logits;
+        }
     }
 
     /**
