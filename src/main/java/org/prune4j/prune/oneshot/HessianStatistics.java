@@ -1,0 +1,95 @@
+package org.prune4j.prune.oneshot;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * SparseGPT's layer Hessian {@code H = (2 / n) Σ x xᵀ} for one Linear layer, accumulated call by call
+ * from forward-hook inputs exactly like {@code SparseGPT.add_batch}.
+ *
+ * <p>For an input of shape {@code [B, T, in]} (or {@code [T, in]}, counted as {@code B = 1}), the
+ * float32 update is {@code H *= n / (n + B); n += B; x = sqrt(2 / n) · inpᵀ; H += x xᵀ}, so {@code n}
+ * counts <em>sequences</em> (the batch dimension), not tokens, and feeding sequences one by one or in
+ * batches gives the same {@code H} up to rounding. Any constant scale of {@code H} cancels in
+ * SparseGPT.
+ *
+ * <p>{@code H} is an {@code [in, in]} float32 NDArray in this object's own manager; {@link #close()}
+ * frees it. Layers that see the same input (q/k/v projections) can share one instance: pruning reads
+ * {@code H} and never modifies it. Thread-safe.
+ */
+public final class HessianStatistics implements AutoCloseable {
+    private final NDManager manager;
+    private final int inFeatures;
+    private final NDArray hessian;
+    private long samples;
+
+    /** Empty statistics whose {@code H} lives in a sub-manager of {@code parent}. */
+    public HessianStatistics(NDManager parent, int inFeatures) {
+        if (inFeatures <= 0) {
+            throw new IllegalArgumentException("inFeatures must be positive: " + inFeatures);
+        }
+        this.manager = parent.newSubManager();
+        this.inFeatures = inFeatures;
+        this.hessian = manager.zeros(new Shape(inFeatures, inFeatures), DataType.FLOAT32);
+    }
+
+    /** Adds one hook input of shape {@code [B, T, in]} or {@code [T, in]} (any float dtype). */
+    public void add(NDArray input) {
+        int b = batchSize(input, inFeatures);
+        NDArray f = input.getDataType() == DataType.FLOAT32 ? null : input.toType(DataType.FLOAT32, true);
+        try (NDArray x = (f == null ? input : f).reshape(-1, inFeatures)) {
+            synchronized (this) {
+                if (samples > 0) {
+                    hessian.muli((float) ((double) samples / (samples + b)));
+                }
+                samples += b;
+                try (NDArray xs = x.mul((float) Math.sqrt(2.0 / samples));
+                        NDArray xt = xs.transpose();
+                        NDArray g = xt.matMul(xs)) {
+                    hessian.addi(g);
+                }
+            }
+        } finally {
+            if (f != null) {
+                f.close();
+            }
+        }
+    }
+
+    /** The batch size of a hook input: {@code shape[0]} for 3-D, 1 for 2-D. */
+    static int batchSize(NDArray input, int inFeatures) {
+        Shape s = input.getShape();
+        if ((s.dimension() != 2 && s.dimension() != 3) || s.get(s.dimension() - 1) != inFeatures) {
+            throw new IllegalArgumentException("expected an input [B, T, " + inFeatures + "] or [T, " + inFeatures
+                    + "], got " + s);
+        }
+        return s.dimension() == 3 ? Math.toIntExact(s.get(0)) : 1;
+    }
+
+    /** Number of input features. */
+    public int inFeatures() {
+        return inFeatures;
+    }
+
+    /** Number of samples (sequences) seen so far. */
+    public synchronized long samples() {
+        return samples;
+    }
+
+    /** The accumulated {@code [in, in]} float32 {@code H} (owned by this object; do not modify or close). */
+    public NDArray hessian() {
+        return hessian;
+    }
+
+    /** A row-major copy of {@code H}. */
+    public synchronized float[] toFloatArray() {
+        return hessian.toFloatArray();
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

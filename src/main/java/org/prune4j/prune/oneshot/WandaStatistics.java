@@ -1,0 +1,88 @@
+package org.prune4j.prune.oneshot;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+
+/**
+ * Wanda's per-input-feature activation statistic {@code scaler_row} for one Linear layer, accumulated
+ * call by call from forward-hook inputs exactly like wanda's {@code WrappedGPT.add_batch}.
+ *
+ * <p>For an input of shape {@code [B, T, in]} (or {@code [T, in]}, counted as {@code B = 1}), the
+ * update in float32 is {@code s *= n / (n + B); n += B; s[j] += Σ_tokens x[t, j]² / n}. The net effect
+ * is {@code s[j] = Σ_tokens x_tj² / n_sequences}: {@code n} counts <em>sequences</em> (the batch
+ * dimension), not tokens, so feeding 16 sequences one by one or as 4 batches of 4 gives the same result.
+ * The scale does not change any mask.
+ *
+ * <p>Thread-safe; the input is read, never kept.
+ */
+public final class WandaStatistics {
+    private final int inFeatures;
+    private final float[] scalerRow;
+    private long samples;
+
+    /** Empty statistics for a layer with {@code inFeatures} inputs. */
+    public WandaStatistics(int inFeatures) {
+        if (inFeatures <= 0) {
+            throw new IllegalArgumentException("inFeatures must be positive: " + inFeatures);
+        }
+        this.inFeatures = inFeatures;
+        this.scalerRow = new float[inFeatures];
+    }
+
+    /** Adds one hook input of shape {@code [B, T, in]} or {@code [T, in]} (any float dtype). */
+    public void add(NDArray input) {
+        int b = HessianStatistics.batchSize(input, inFeatures);
+        float[] sq;
+        try (NDArray f = input.getDataType() == DataType.FLOAT32 ? null : input.toType(DataType.FLOAT32, true)) {
+            NDArray x = f == null ? input : f;
+            try (NDArray x2 = x.reshape(-1, inFeatures);
+                    NDArray squares = x2.square();
+                    NDArray sums = squares.sum(new int[] {0})) {
+                sq = sums.toFloatArray();
+            }
+        }
+        synchronized (this) {
+            float decay = (float) ((double) samples / (samples + b));
+            samples += b;
+            float n = samples;
+            for (int j = 0; j < inFeatures; j++) {
+                scalerRow[j] = scalerRow[j] * decay + sq[j] / n;
+            }
+        }
+    }
+
+    /** Adds a row-major {@code [tokens, in]} block counted as {@code sequences} samples. */
+    public synchronized void add(float[] rows, int sequences) {
+        if (rows.length % inFeatures != 0) {
+            throw new IllegalArgumentException(rows.length + " values are not whole rows of " + inFeatures);
+        }
+        float[] sq = new float[inFeatures];
+        for (int t = 0; t < rows.length; t += inFeatures) {
+            for (int j = 0; j < inFeatures; j++) {
+                float v = rows[t + j];
+                sq[j] += v * v;
+            }
+        }
+        float decay = (float) ((double) samples / (samples + sequences));
+        samples += sequences;
+        float n = samples;
+        for (int j = 0; j < inFeatures; j++) {
+            scalerRow[j] = scalerRow[j] * decay + sq[j] / n;
+        }
+    }
+
+    /** Number of input features. */
+    public int inFeatures() {
+        return inFeatures;
+    }
+
+    /** Number of samples (sequences) seen so far. */
+    public synchronized long samples() {
+        return samples;
+    }
+
+    /** A copy of {@code scaler_row}. */
+    public synchronized float[] scalerRow() {
+        return scalerRow.clone();
+    }
+}
