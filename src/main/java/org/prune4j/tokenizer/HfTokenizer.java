@@ -1,6 +1,7 @@
 package org.prune4j.tokenizer;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.LibUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
@@ -78,6 +79,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     }
 
     private static HfTokenizer create(String source, byte[] bytes, HfTokenizerJson json, int bos, int eos) {
+        LibUtils.checkStatus(); // a native library that fails to load is an internal error, not the file's
         HuggingFaceTokenizer hf;
         try {
             hf = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(bytes), OPTIONS);

@@ -89,8 +89,8 @@ final class Llama2cVocabularyReader {
             scoreList.add(score);
         }
         if (vocabSize > 0 && pieces.size() < vocabSize) {
-            throw new UserError(source + ": truncated: holds " + pieces.size() + " tokens, the model's vocab_size is "
-                    + vocabSize);
+            throw new UserError(source + ": holds only " + pieces.size() + " tokens but the model's vocab_size is "
+                    + vocabSize + "; is it the tokenizer of another model?");
         }
         if (buf.hasRemaining()) {
             throw new UserError(source + ": holds more than " + vocabSize + " tokens (the model's vocab_size): "
