@@ -125,13 +125,16 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     /**
      * The text {@code token} adds after {@code previous}: {@code decode([previous, token])} minus
      * {@code decode([previous])}, so that decoders that treat the first token specially (e.g. strip the
-     * leading space after BOS) behave as in a stream. Where that prefix does not hold (rare decoders),
-     * the token decoded alone.
+     * leading space after BOS) behave as in a stream. With {@code previous < 0} (no previous token), or
+     * where that prefix does not hold (rare decoders), the token decoded alone.
      */
     @Override
     public String decodePiece(int previous, int token) {
-        long prev = checkId(previous);
         long tok = checkId(token);
+        if (previous < 0) {
+            return hf.decode(new long[] {tok}, true);
+        }
+        long prev = checkId(previous);
         String both = hf.decode(new long[] {prev, tok}, true);
         String before = hf.decode(new long[] {prev}, true);
         return both.startsWith(before) ? both.substring(before.length()) : hf.decode(new long[] {tok}, true);

@@ -17,7 +17,7 @@ import org.prune4j.UserError;
  * malformed input), each chunk looked up in the vocabulary, else encoded byte by byte as id
  * {@code byte + 3}; then the merges of {@link ScoredPairMerger} (highest score first, leftmost among
  * equal scores, scores must exceed {@code -1e10}); EOS (id 2) if asked. Unlike run.c's quadratic loop
- * this runs in O(n log n). run.c stops at a NUL byte (C strings); here U+0000 is encoded like any other
+ * this runs in O(n log n) (and close to linear time on prose). run.c stops at a NUL byte (C strings); here U+0000 is encoded like any other
  * code point (byte fallback {@code <0x00>} unless the vocabulary has it).
  *
  * <p><b>Decoding</b> follows run.c's {@code decode()}: after BOS a leading space of the piece is dropped,
@@ -43,7 +43,7 @@ public final class Llama2cTokenizer implements Tokenizer {
     private final ScoredPairMerger merger;
     private final int spaceId;
 
-    private Llama2cTokenizer(Llama2cVocabulary vocab) {
+    private Llama2cTokenizer(Llama2cVocabulary vocab, int scanLimit) {
         this.vocab = vocab;
         byte[][] pieces = vocab.pieces();
         // Byte strings as ISO-8859-1 strings: one char per byte, so equality and hashing are byte-exact.
@@ -71,14 +71,15 @@ public final class Llama2cTokenizer implements Tokenizer {
                 }
             }
         }
-        merger = new ScoredPairMerger(pairs, vocab.scores());
+        merger = new ScoredPairMerger(pairs, vocab.scores(), pieces, scanLimit);
         Integer space = idOf.get(" ");
         spaceId = space == null ? -1 : space;
     }
 
     /** Loads {@code path}, reading every token record up to the end of the file. */
     public static Llama2cTokenizer load(Path path) {
-        return new Llama2cTokenizer(Llama2cVocabularyReader.read(path, Llama2cVocabularyReader.UNTIL_END));
+        return new Llama2cTokenizer(Llama2cVocabularyReader.read(path, Llama2cVocabularyReader.UNTIL_END),
+                ScoredPairMerger.DEFAULT_SCAN_LIMIT);
     }
 
     /**
@@ -89,7 +90,15 @@ public final class Llama2cTokenizer implements Tokenizer {
         if (vocabSize <= 0) {
             throw new IllegalArgumentException("vocabSize must be positive, got " + vocabSize);
         }
-        return new Llama2cTokenizer(Llama2cVocabularyReader.read(path, vocabSize));
+        return new Llama2cTokenizer(Llama2cVocabularyReader.read(path, vocabSize), ScoredPairMerger.DEFAULT_SCAN_LIMIT);
+    }
+
+    /**
+     * As {@link #load(Path, int)}, with segments of up to {@code scanLimit} symbols merged by run.c's direct
+     * loop and longer ones by the heap (see {@link ScoredPairMerger}); tests use it to check both paths.
+     */
+    static Llama2cTokenizer load(Path path, int vocabSize, int scanLimit) {
+        return new Llama2cTokenizer(Llama2cVocabularyReader.read(path, vocabSize), scanLimit);
     }
 
     @Override

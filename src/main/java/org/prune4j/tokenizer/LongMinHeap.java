@@ -50,6 +50,11 @@ final class LongMinHeap {
         return top;
     }
 
+    /** Removes all entries. */
+    void clear() {
+        size = 0;
+    }
+
     /** True when the heap holds no entry. */
     boolean isEmpty() {
         return size == 0;

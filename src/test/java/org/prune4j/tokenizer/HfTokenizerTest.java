@@ -49,6 +49,7 @@ class HfTokenizerTest {
             assertEquals("the", tok.decodePiece(1, 15)); // after BOS: no leading space
             assertEquals(" cat", tok.decodePiece(15, 12));
             assertEquals("s", tok.decodePiece(12, 9));
+            assertEquals("cat", tok.decodePiece(-1, 12)); // no previous token: decoded alone
             int[] ids = tok.encode("the cat cats", true, false);
             StringBuilder streamed = new StringBuilder();
             for (int i = 1; i < ids.length; i++) {

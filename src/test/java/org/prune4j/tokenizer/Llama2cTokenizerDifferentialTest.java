@@ -53,13 +53,19 @@ class Llama2cTokenizerDifferentialTest {
             int maxLen = pieces.stream().mapToInt(p -> p.length).max().orElseThrow();
             Path file = Llama2cTokenizerFileWriter.write(dir.resolve("v" + v + ".bin"), maxLen, pieces, scores);
             Llama2cTokenizer fast = Llama2cTokenizer.load(file, pieces.size());
+            // Also each merge strategy alone: heap for every segment, and run.c's loop for every segment.
+            Llama2cTokenizer heapOnly = Llama2cTokenizer.load(file, pieces.size(), 0);
+            Llama2cTokenizer scanOnly = Llama2cTokenizer.load(file, pieces.size(), Integer.MAX_VALUE);
             RunCReferenceEncoder slow = new RunCReferenceEncoder(pieces.toArray(new byte[0][]), scores);
             for (int t = 0; t < 40; t++) {
-                String text = randomText(rnd, rnd.nextInt(60));
+                String text = randomText(rnd, rnd.nextInt(t < 30 ? 60 : 400));
                 boolean bos = rnd.nextBoolean();
                 boolean eos = rnd.nextBoolean();
-                assertArrayEquals(slow.encode(text, bos, eos), fast.encode(text, bos, eos),
-                        () -> "vocab " + v + " text \"" + text + "\" pieces " + describe(pieces, scores));
+                int[] expected = slow.encode(text, bos, eos);
+                for (Llama2cTokenizer tok : List.of(fast, heapOnly, scanOnly)) {
+                    assertArrayEquals(expected, tok.encode(text, bos, eos),
+                            () -> "vocab " + v + " text \"" + text + "\" pieces " + describe(pieces, scores));
+                }
                 assertEquals(text, fast.decode(fast.encode(text, true, false)));
                 compared++;
             }
