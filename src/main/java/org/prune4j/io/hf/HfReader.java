@@ -87,6 +87,7 @@ final class HfReader {
         Map<String, Set<String>> byShard = new TreeMap<>();
         weightMap.forEach((tensor, shard) -> byShard.computeIfAbsent(shard, k -> new LinkedHashSet<>()).add(tensor));
         Map<String, Stored> out = new LinkedHashMap<>();
+        Map<String, Path> unlisted = new LinkedHashMap<>();
         for (Map.Entry<String, Set<String>> e : byShard.entrySet()) {
             Path shard = dir.resolve(e.getKey());
             if (!Files.isRegularFile(shard)) {
@@ -101,10 +102,15 @@ final class HfReader {
                 }
                 for (String name : f.names()) {
                     if (!e.getValue().contains(name) && !ExpectedTensors.isIgnorable(name)) {
-                        throw new UserError(shard + ": holds tensor " + name + " that " + index.getFileName() + " does not list");
+                        unlisted.putIfAbsent(name, shard);
                     }
                 }
             }
+        }
+        if (!unlisted.isEmpty()) {
+            Map.Entry<String, Path> first = unlisted.entrySet().iterator().next();
+            throw new UserError(first.getValue() + ": holds tensor " + first.getKey() + " that " + index.getFileName()
+                    + " does not list");
         }
         return out;
     }
