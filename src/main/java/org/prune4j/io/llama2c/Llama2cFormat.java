@@ -126,7 +126,7 @@ public final class Llama2cFormat {
      * the embedding, otherwise after the RoPE tables with a negative vocab size in the header.
      */
     public static void write(LlamaCheckpoint ckpt, Path out) {
-        if (ckpt.source() != null && Files.exists(out) && Files.exists(ckpt.source()) && sameFile(out, ckpt.source())) {
+        if (ckpt.source() != null && sameFile(out, ckpt.source())) {
             throw new UserError(out + ": is the input checkpoint; write the output elsewhere");
         }
         if (Files.isDirectory(out)) {
@@ -212,9 +212,13 @@ public final class Llama2cFormat {
                 && (a.dtype() == b.dtype() ? a.bytes().equals(b.bytes()) : java.util.Arrays.equals(a.toFloats(), b.toFloats()));
     }
 
+    /** True when {@code a} and {@code b} name the same file (lexically, or as the same existing file). */
     private static boolean sameFile(Path a, Path b) {
+        if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
+            return true;
+        }
         try {
-            return Files.isSameFile(a, b);
+            return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
         } catch (IOException e) {
             return false;
         }
@@ -253,10 +257,15 @@ public final class Llama2cFormat {
         int half = c.headDim() / 2;
         float[] out = new float[c.maxPositions() * half * 2];
         int imag = c.maxPositions() * half;
+        // float32 at every step, as the PyTorch export computes them (agrees to about one ulp)
+        float[] freq = new float[half];
+        for (int j = 0; j < half; j++) {
+            float exponent = (float) (2 * j) / c.headDim();
+            freq[j] = 1.0f / (float) Math.pow(c.ropeTheta(), exponent);
+        }
         for (int p = 0; p < c.maxPositions(); p++) {
             for (int j = 0; j < half; j++) {
-                double freq = 1.0 / Math.pow(c.ropeTheta(), (2.0 * j) / c.headDim());
-                double a = p * freq;
+                float a = p * freq[j];
                 out[p * half + j] = (float) Math.cos(a);
                 out[imag + p * half + j] = (float) Math.sin(a);
             }
