@@ -96,8 +96,7 @@ class HfFormatTest {
         JsonNode index = JSON.readTree(dir.resolve("model.safetensors.index.json").toFile());
         long total = 0;
         Set<String> mapped = new HashSet<>();
-        for (var it = index.get("weight_map").fields(); it.hasNext(); ) {
-            var e = it.next();
+        for (var e : index.get("weight_map").properties()) {
             mapped.add(e.getKey());
             assertTrue(shards.contains(e.getValue().asText()));
             total += ckpt.tensor(e.getKey()).bytes().remaining();
