@@ -89,8 +89,8 @@ public record HfConfig(LlamaConfig llama, List<LayerShape> layerShapes) {
         try {
             root = JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new UserError(file + ": not valid JSON: " + oneLine(e.getOriginalMessage()) + " at line "
-                    + e.getLocation().getLineNr());
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+            throw new UserError(file + ": not valid JSON: " + oneLine(e.getOriginalMessage()) + where);
         }
         if (root == null || !root.isObject()) {
             throw new UserError(file + ": not a JSON object");
