@@ -18,8 +18,8 @@ import java.util.Map;
  * @param sparsity achieved sparsity over all pruned matrices
  * @param prunedParameters parameters in the pruned matrices
  * @param zeroParameters zeros among them
- * @param densePpl perplexity before pruning ({@code NaN} when not evaluated)
- * @param prunedPpl perplexity after pruning ({@code NaN} when not evaluated)
+ * @param densePpl perplexity before pruning ({@code null} when not evaluated)
+ * @param prunedPpl perplexity after pruning ({@code null} when not evaluated)
  * @param stageSeconds wall-clock seconds per stage (load, calibrate+prune, evaluate, save)
  * @param seconds total wall-clock seconds
  */
@@ -36,8 +36,8 @@ public record PruneReport(
         double sparsity,
         long prunedParameters,
         long zeroParameters,
-        double densePpl,
-        double prunedPpl,
+        Double densePpl,
+        Double prunedPpl,
         Map<String, Double> stageSeconds,
         double seconds) {
 
