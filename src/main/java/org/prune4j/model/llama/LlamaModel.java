@@ -213,9 +213,15 @@ public final class LlamaModel extends Module {
      * (which must hold positions {@code 0..start-1}) and returns their logits {@code [n, V]} in {@code scope}.
      */
     public NDArray decode(NDManager scope, int[] tokens, int start, KvCache cache) {
+        long vocab = model.embedTokens().vocabSize();
+        for (int t : tokens) {
+            if (t < 0 || t >= vocab) {
+                throw new UserError("token id " + t + " is outside the vocabulary of " + vocab + " tokens");
+            }
+        }
         NDArray ids = scope.create(tokens, new Shape(1, tokens.length));
         AttentionContext ctx = AttentionContext.cached(this, scope, start, tokens.length, cache);
-        NDArray logits = runBlocks(embed(scope, ids), ctx);
+        NDArray logits = runBlocks(model.embedTokens().forward(scope, ids), ctx);
         return logits.reshape(tokens.length, logits.getShape().get(2));
     }
 
