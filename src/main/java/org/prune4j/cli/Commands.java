@@ -8,5 +8,6 @@ final class Commands {
 
     static void registerAll(CommandLine cl) {
         // One line per command, kept in the order they appear in --help.
+        cl.addSubcommand(new ConvertCommand());
     }
 }
