@@ -9,5 +9,8 @@ final class Commands {
     static void registerAll(CommandLine cl) {
         // One line per command, kept in the order they appear in --help.
         cl.addSubcommand(new ConvertCommand());
+        cl.addSubcommand(new EvalCommand());
+        cl.addSubcommand(new GenerateCommand());
+        cl.addSubcommand(new InspectCommand());
     }
 }
