@@ -107,6 +107,23 @@ class LlamaCommandsTest {
     }
 
     @Test
+    void evalReadsHuggingFaceDirectoriesInAnyDtype() throws Exception {
+        String ids = reference() + ":eval_ids";
+        double dense = run("eval", "--model", "stories260K", "--ids", ids, "--max-windows", "4", "--json").json()
+                .get("ppl").asDouble();
+        Path f32 = dir.resolve("hf-f32");
+        assertEquals(0, run("convert", "--model", "stories260K", "--to", "hf", "--out", f32.toString()).code());
+        Run a = run("eval", "--model", f32.toString(), "--ids", ids, "--max-windows", "4", "--json");
+        assertEquals(0, a.code(), a.err());
+        assertEquals(dense, a.json().get("ppl").asDouble(), 1e-9, "llama2.c and HF layouts give the same model");
+        Path bf16 = dir.resolve("hf-bf16");
+        assertEquals(0, run("convert", "--model", "stories260K", "--to", "hf", "--dtype", "bf16", "--out", bf16.toString()).code());
+        Run b = run("eval", "--model", bf16.toString(), "--ids", ids, "--max-windows", "4", "--json");
+        assertEquals(0, b.code(), b.err());
+        assertEquals(dense, b.json().get("ppl").asDouble(), dense * 0.02, "bf16 weights, fp32 compute");
+    }
+
+    @Test
     void generateGreedyPrintsRunCsText() {
         Run r = run("generate", "--model", "stories260K", "--prompt", "Once upon a time", "--steps", "40",
                 "--temperature", "0");
