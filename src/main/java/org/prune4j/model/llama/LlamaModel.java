@@ -187,14 +187,17 @@ public final class LlamaModel extends Module {
 
     /**
      * The whole forward pass with a fresh causal context: ids {@code [B, T]} → logits {@code [B, T, V]}
-     * in {@code scope}. Each row is independent and uses positions {@code 0..T-1}.
+     * in {@code scope}. Each row is independent and uses positions {@code 0..T-1}. Hooks on the model see
+     * the ids and the logits.
      *
      * @throws UserError when an id is outside the vocabulary or {@code T} exceeds the context length
      */
     public NDArray logits(NDManager scope, NDArray ids) {
         int seqLen = Math.toIntExact(ids.getShape().get(ids.getShape().dimension() - 1));
         AttentionContext ctx = AttentionContext.causal(this, scope, seqLen);
-        return runBlocks(embed(scope, ids), ctx);
+        NDArray logits = runBlocks(embed(scope, ids), ctx);
+        fireHooks(ids, logits);
+        return logits;
     }
 
     private NDArray runBlocks(NDArray hidden, AttentionContext ctx) {
