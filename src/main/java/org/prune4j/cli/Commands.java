@@ -11,5 +11,8 @@ final class Commands {
         cl.addSubcommand(new DemoCommand());
         cl.addSubcommand(new PruneCommand());
         cl.addSubcommand(new ConvertCommand());
+        cl.addSubcommand(new EvalCommand());
+        cl.addSubcommand(new GenerateCommand());
+        cl.addSubcommand(new InspectCommand());
     }
 }

@@ -69,11 +69,19 @@ public final class DecoderBlock extends Module {
     @Override
     protected void onChildReplaced(String name, Module replacement) {
         switch (name) {
-            case "input_layernorm" -> inputLayernorm = (RMSNorm) replacement;
-            case "post_attention_layernorm" -> postAttentionLayernorm = (RMSNorm) replacement;
-            case "self_attn" -> selfAttn = (Attention) replacement;
-            case "mlp" -> mlp = (Mlp) replacement;
+            case "input_layernorm" -> inputLayernorm = require(name, RMSNorm.class, replacement);
+            case "post_attention_layernorm" -> postAttentionLayernorm = require(name, RMSNorm.class, replacement);
+            case "self_attn" -> selfAttn = require(name, Attention.class, replacement);
+            case "mlp" -> mlp = require(name, Mlp.class, replacement);
             default -> throw new IllegalArgumentException("no child " + name);
         }
+    }
+
+    private static <T extends Module> T require(String name, Class<T> type, Module replacement) {
+        if (!type.isInstance(replacement)) {
+            throw new IllegalArgumentException(name + " must be a " + type.getSimpleName() + ", got "
+                    + replacement.getClass().getSimpleName());
+        }
+        return type.cast(replacement);
     }
 }

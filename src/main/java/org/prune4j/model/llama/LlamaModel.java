@@ -187,14 +187,17 @@ public final class LlamaModel extends Module {
 
     /**
      * The whole forward pass with a fresh causal context: ids {@code [B, T]} → logits {@code [B, T, V]}
-     * in {@code scope}. Each row is independent and uses positions {@code 0..T-1}.
+     * in {@code scope}. Each row is independent and uses positions {@code 0..T-1}. Hooks on the model see
+     * the ids and the logits.
      *
      * @throws UserError when an id is outside the vocabulary or {@code T} exceeds the context length
      */
     public NDArray logits(NDManager scope, NDArray ids) {
         int seqLen = Math.toIntExact(ids.getShape().get(ids.getShape().dimension() - 1));
         AttentionContext ctx = AttentionContext.causal(this, scope, seqLen);
-        return runBlocks(embed(scope, ids), ctx);
+        NDArray logits = runBlocks(embed(scope, ids), ctx);
+        fireHooks(ids, logits);
+        return logits;
     }
 
     private NDArray runBlocks(NDArray hidden, AttentionContext ctx) {
@@ -213,9 +216,15 @@ public final class LlamaModel extends Module {
      * (which must hold positions {@code 0..start-1}) and returns their logits {@code [n, V]} in {@code scope}.
      */
     public NDArray decode(NDManager scope, int[] tokens, int start, KvCache cache) {
+        long vocab = model.embedTokens().vocabSize();
+        for (int t : tokens) {
+            if (t < 0 || t >= vocab) {
+                throw new UserError("token id " + t + " is outside the vocabulary of " + vocab + " tokens");
+            }
+        }
         NDArray ids = scope.create(tokens, new Shape(1, tokens.length));
         AttentionContext ctx = AttentionContext.cached(this, scope, start, tokens.length, cache);
-        NDArray logits = runBlocks(embed(scope, ids), ctx);
+        NDArray logits = runBlocks(model.embedTokens().forward(scope, ids), ctx);
         return logits.reshape(tokens.length, logits.getShape().get(2));
     }
 
