@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 import org.prune4j.UserError;
 import org.prune4j.eval.Perplexity;
 import org.prune4j.eval.TokenWindows;
-import org.prune4j.io.SafetensorsFile;
+import org.prune4j.io.IdsFileSpec;
 import org.prune4j.io.TensorData;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -108,47 +108,29 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private int[][] idWindows(int context) {
-        Path file = Path.of(input.ids);
-        String name = null;
-        int colon = input.ids.lastIndexOf(':');
-        if (!Files.exists(file) && colon > 0) {
-            file = Path.of(input.ids.substring(0, colon));
-            name = input.ids.substring(colon + 1);
+        IdsFileSpec spec = IdsFileSpec.parse(input.ids);
+        TensorData t = spec.read();
+        if (t.dtype().isFloating()) {
+            throw new UserError("--ids " + spec + ": holds " + t.dtype() + " values, not token ids");
         }
-        try (SafetensorsFile f = SafetensorsFile.open(file)) {
-            if (name == null) {
-                if (f.names().size() != 1) {
-                    throw new UserError("--ids " + file + ": holds " + f.names().size()
-                            + " tensors; name one as FILE:TENSOR (" + String.join(", ", f.names()) + ")");
-                }
-                name = f.names().iterator().next();
-            } else if (!f.contains(name)) {
-                throw new UserError("--ids " + file + ": no tensor named '" + name + "'");
-            }
-            TensorData t = f.get(name);
-            if (t.dtype().isFloating()) {
-                throw new UserError("--ids " + file + ":" + name + ": holds " + t.dtype() + " values, not token ids");
-            }
-            long[] shape = t.shape();
-            int[] flat = t.toInts();
-            if (shape.length == 1) {
-                return TokenWindows.split(flat, seqLen != null ? seqLen : context, maxWindows);
-            }
-            if (shape.length != 2) {
-                throw new UserError("--ids " + file + ":" + name + ": expected a 1-D or 2-D tensor, got shape "
-                        + java.util.Arrays.toString(shape));
-            }
-            int cols = (int) shape[1];
-            if (seqLen != null && seqLen != cols) {
-                throw new UserError("--seqlen " + seqLen + " differs from the " + cols + "-token rows of " + file + ":" + name);
-            }
-            int n = (int) (maxWindows > 0 ? Math.min(shape[0], maxWindows) : shape[0]);
-            int[][] rows = new int[n][cols];
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(flat, i * cols, rows[i], 0, cols);
-            }
-            return rows;
+        long[] shape = t.shape();
+        int[] flat = t.toInts();
+        if (shape.length == 1) {
+            return TokenWindows.split(flat, seqLen != null ? seqLen : context, maxWindows);
         }
+        if (shape.length != 2) {
+            throw new UserError("--ids " + spec + ": expected a 1-D or 2-D tensor, got shape " + java.util.Arrays.toString(shape));
+        }
+        int cols = (int) shape[1];
+        if (seqLen != null && seqLen != cols) {
+            throw new UserError("--seqlen " + seqLen + " differs from the " + cols + "-token rows of " + spec);
+        }
+        int n = (int) (maxWindows > 0 ? Math.min(shape[0], maxWindows) : shape[0]);
+        int[][] rows = new int[n][cols];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(flat, i * cols, rows[i], 0, cols);
+        }
+        return rows;
     }
 
     private void print(Perplexity.Result r) {

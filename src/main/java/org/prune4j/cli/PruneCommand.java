@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.prune4j.prune.SparsityPattern;
 import org.prune4j.prune.llm.AllocationKind;
-import org.prune4j.prune.llm.IdsFileSpec;
+import org.prune4j.io.IdsFileSpec;
 import org.prune4j.prune.llm.LlmPruneJob;
 import org.prune4j.prune.llm.LlmPruneSettings;
 import org.prune4j.prune.llm.OneShotMethod;

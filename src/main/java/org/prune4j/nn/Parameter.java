@@ -78,8 +78,15 @@ public final class Parameter {
         if (n == 0) {
             return 0;
         }
-        try (NDArray zeros = value.eq(0).toType(DataType.INT64, false).sum()) {
+        NDArray isZero = value.eq(0);
+        NDArray asLong = isZero.toType(DataType.INT64, false);
+        NDArray zeros = asLong.sum();
+        try {
             return zeros.getLong() / (double) n;
+        } finally {
+            zeros.close();
+            asLong.close();
+            isZero.close();
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.prune4j.io.IdsFileSpec;
 import org.prune4j.UserError;
 import org.prune4j.eval.Perplexity;
 import org.prune4j.eval.TokenWindows;

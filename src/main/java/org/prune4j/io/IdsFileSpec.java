@@ -1,9 +1,9 @@
-package org.prune4j.prune.llm;
+package org.prune4j.io;
 
 import java.nio.file.Path;
 import org.prune4j.UserError;
-import org.prune4j.io.SafetensorsFile;
-import org.prune4j.io.TensorData;
+
+
 
 /**
  * A command-line reference to an id tensor: {@code FILE.safetensors[:TENSOR]}. Without {@code :TENSOR}
@@ -14,10 +14,10 @@ import org.prune4j.io.TensorData;
  */
 public record IdsFileSpec(Path file, String tensor) {
 
-    /** Parses {@code FILE[:TENSOR]} (the last colon separates, so paths with colons need a tensor name). */
+    /** Parses {@code FILE[:TENSOR]}: an existing file is taken whole, otherwise the last colon separates the tensor name. */
     public static IdsFileSpec parse(String spec) {
         int colon = spec.lastIndexOf(':');
-        if (colon > 0 && !spec.substring(colon + 1).contains("/")) {
+        if (!java.nio.file.Files.exists(Path.of(spec)) && colon > 0 && !spec.substring(colon + 1).contains("/")) {
             return new IdsFileSpec(Path.of(spec.substring(0, colon)), spec.substring(colon + 1));
         }
         return new IdsFileSpec(Path.of(spec), null);
@@ -33,6 +33,8 @@ public record IdsFileSpec(Path file, String tensor) {
                             + "; name one as " + file + ":TENSOR");
                 }
                 name = f.names().iterator().next();
+            } else if (!f.contains(name)) {
+                throw new UserError(file + ": no tensor named '" + name + "' (it holds " + String.join(", ", f.names()) + ")");
             }
             TensorData t = f.get(name);
             return new TensorData(t.dtype(), t.shape(), copy(t.bytes()));
