@@ -23,6 +23,8 @@ public abstract class Module {
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
     private final List<ForwardHook> hooks = new CopyOnWriteArrayList<>();
+    private final Map<String, NDArray> buffers = new LinkedHashMap<>();
+    private boolean training;
 
     /** Registers a parameter under {@code name}; the array must belong to the model's manager. */
     protected final Parameter registerParameter(String name, NDArray value) {
@@ -52,6 +54,7 @@ public abstract class Module {
             throw new IllegalArgumentException("no child named " + name + " in " + getClass().getSimpleName());
         }
         children.put(name, replacement);
+        replacement.train(training);
         onChildReplaced(name, replacement);
     }
 
@@ -105,6 +108,53 @@ public abstract class Module {
         for (ForwardHook h : hooks) {
             h.onForward(this, input, output);
         }
+    }
+
+    /**
+     * Registers a buffer: a tensor of the module's state that is not learned by gradient descent (e.g.
+     * batch-norm running statistics). Buffers are saved and loaded with the parameters but are never
+     * pruned or given to an optimiser. Modules update them in place, so the array object stays the same.
+     */
+    protected final NDArray registerBuffer(String name, NDArray value) {
+        if (buffers.containsKey(name) || parameters.containsKey(name)) {
+            throw new IllegalStateException("duplicate buffer " + name);
+        }
+        buffers.put(name, value);
+        return value;
+    }
+
+    /** This module's own buffers (not its children's). */
+    public final Map<String, NDArray> buffers() {
+        return Collections.unmodifiableMap(buffers);
+    }
+
+    /** All buffers of the subtree, by dotted path ({@code layer1.0.bn1.running_mean}). */
+    public final Map<String, NDArray> namedBuffers() {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        collectBuffers("", out);
+        return out;
+    }
+
+    private void collectBuffers(String prefix, Map<String, NDArray> out) {
+        buffers.forEach((k, v) -> out.put(prefix + k, v));
+        children.forEach((k, c) -> c.collectBuffers(prefix + k + ".", out));
+    }
+
+    /**
+     * Switches the subtree to training mode ({@code true}: dropout active, batch norm uses and updates
+     * batch statistics) or evaluation mode ({@code false}, the default). A child added later by {@link
+     * #replaceChild} takes its parent's mode.
+     */
+    public final void train(boolean on) {
+        training = on;
+        for (Module c : children.values()) {
+            c.train(on);
+        }
+    }
+
+    /** True in training mode (see {@link #train}). */
+    public final boolean isTraining() {
+        return training;
     }
 
     /** Total number of parameter elements in the subtree. */

@@ -1,0 +1,66 @@
+package org.prune4j.model.vision;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.Random;
+import org.prune4j.nn.Dropout;
+import org.prune4j.nn.Functional;
+import org.prune4j.nn.Initializers;
+import org.prune4j.nn.LayerNorm;
+import org.prune4j.nn.Linear;
+import org.prune4j.nn.Module;
+import org.prune4j.nn.MultiheadSelfAttention;
+
+/**
+ * PyTorch's {@code nn.TransformerEncoderLayer} with its defaults (post-norm, ReLU): {@code x = norm1(x +
+ * dropout1(self_attn(x)))}, {@code x = norm2(x + dropout2(linear2(dropout(relu(linear1(x))))))}; same
+ * child names, batch-first tokens {@code [N, S, E]}.
+ */
+public final class TransformerEncoderLayer extends Module {
+    private MultiheadSelfAttention selfAttn;
+    private Linear linear1;
+    private final Dropout dropout;
+    private Linear linear2;
+    private LayerNorm norm1;
+    private LayerNorm norm2;
+    private final Dropout dropout1;
+    private final Dropout dropout2;
+
+    TransformerEncoderLayer(NDManager manager, int dim, int heads, int mlpDim, float dropoutRate, Random rng) {
+        Linear outProj = new Linear(Initializers.glorotUniform(manager, new Shape(dim, dim), rng),
+                manager.zeros(new Shape(dim)));
+        selfAttn = registerChild("self_attn", new MultiheadSelfAttention(
+                Initializers.glorotUniform(manager, new Shape(3L * dim, dim), rng), manager.zeros(new Shape(3L * dim)),
+                outProj, heads, dropoutRate));
+        linear1 = registerChild("linear1", new Linear(Initializers.glorotUniform(manager, new Shape(mlpDim, dim), rng),
+                manager.zeros(new Shape(mlpDim))));
+        dropout = registerChild("dropout", new Dropout(dropoutRate));
+        linear2 = registerChild("linear2", new Linear(Initializers.glorotUniform(manager, new Shape(dim, mlpDim), rng),
+                manager.zeros(new Shape(dim))));
+        norm1 = registerChild("norm1", LayerNorm.create(manager, dim));
+        norm2 = registerChild("norm2", LayerNorm.create(manager, dim));
+        dropout1 = registerChild("dropout1", new Dropout(dropoutRate));
+        dropout2 = registerChild("dropout2", new Dropout(dropoutRate));
+    }
+
+    public NDArray forward(NDArray x) {
+        NDArray h = norm1.forward(x.add(dropout1.forward(selfAttn.forward(x))));
+        NDArray ff = linear2.forward(dropout.forward(Functional.relu(linear1.forward(h))));
+        NDArray y = norm2.forward(h.add(dropout2.forward(ff)));
+        fireHooks(x, y);
+        return y;
+    }
+
+    @Override
+    protected void onChildReplaced(String name, Module replacement) {
+        switch (name) {
+            case "self_attn" -> selfAttn = VisionModel.requireType(MultiheadSelfAttention.class, name, replacement);
+            case "linear1" -> linear1 = VisionModel.requireType(Linear.class, name, replacement);
+            case "linear2" -> linear2 = VisionModel.requireType(Linear.class, name, replacement);
+            case "norm1" -> norm1 = VisionModel.requireType(LayerNorm.class, name, replacement);
+            case "norm2" -> norm2 = VisionModel.requireType(LayerNorm.class, name, replacement);
+            default -> throw new UnsupportedOperationException("cannot replace " + name);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package org.prune4j.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Multi-head self-attention over batch-first tokens {@code [N, S, E]}, with PyTorch's {@code
+ * nn.MultiheadAttention} parameters: {@code in_proj_weight [3E, E]} (query, key and value projections
+ * stacked in that order), {@code in_proj_bias [3E]} and the output projection {@code out_proj} ({@link
+ * Linear}, {@code [E, E]}). No mask: every token attends to every token.
+ *
+ * <p>Hooks on this module see the input tokens and the attention output (after {@code out_proj}); hooks on
+ * {@link #outProj()} see the concatenated heads before the output projection.
+ */
+public final class MultiheadSelfAttention extends Module {
+    private final Parameter inProjWeight;
+    private final Parameter inProjBias;
+    private final Linear outProj;
+    private final int numHeads;
+    private final float attentionDropout;
+
+    /**
+     * @param inProjWeight {@code [3E, E]}
+     * @param inProjBias {@code [3E]} or null
+     * @param outProj the output projection {@code [E, E]}
+     * @param numHeads heads; must divide {@code E}
+     * @param attentionDropout dropout rate on the attention weights in training mode
+     */
+    public MultiheadSelfAttention(NDArray inProjWeight, NDArray inProjBias, Linear outProj, int numHeads,
+            float attentionDropout) {
+        Shape s = inProjWeight.getShape();
+        if (s.dimension() != 2 || s.get(0) != 3 * s.get(1)) {
+            throw new IllegalArgumentException("in_proj_weight must be [3E, E], got " + s);
+        }
+        long e = s.get(1);
+        if (numHeads <= 0 || e % numHeads != 0) {
+            throw new IllegalArgumentException(numHeads + " heads do not divide embedding size " + e);
+        }
+        if (outProj.inFeatures() != e || outProj.outFeatures() != e) {
+            throw new IllegalArgumentException("out_proj must be [" + e + ", " + e + "]");
+        }
+        this.inProjWeight = registerParameter("in_proj_weight", inProjWeight);
+        this.inProjBias = inProjBias == null ? null : registerParameter("in_proj_bias", inProjBias);
+        this.outProj = registerChild("out_proj", outProj);
+        this.numHeads = numHeads;
+        this.attentionDropout = attentionDropout;
+    }
+
+    public Parameter inProjWeight() {
+        return inProjWeight;
+    }
+
+    /** The in-projection bias, or {@code null}. */
+    public Parameter inProjBias() {
+        return inProjBias;
+    }
+
+    public Linear outProj() {
+        return outProj;
+    }
+
+    public int numHeads() {
+        return numHeads;
+    }
+
+    public long embedDim() {
+        return inProjWeight.value().getShape().get(1);
+    }
+
+    /** Attends over {@code x [N, S, E]}; returns {@code [N, S, E]} in {@code x}'s manager. */
+    public NDArray forward(NDArray x) {
+        Shape xs = x.getShape();
+        long n = xs.get(0);
+        long seq = xs.get(1);
+        long e = embedDim();
+        long dh = e / numHeads;
+        NDArray qkv = ai.djl.nn.core.Linear.linear(x, inProjWeight.value(),
+                inProjBias == null ? null : inProjBias.value()).singletonOrThrow();
+        // [N, S, 3, H, Dh] -> [3, N, H, S, Dh]
+        NDArray heads = qkv.reshape(n, seq, 3, numHeads, dh).transpose(2, 0, 3, 1, 4);
+        NDArray q = heads.get(0);
+        NDArray k = heads.get(1);
+        NDArray v = heads.get(2);
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(dh));
+        NDArray attn = scores.softmax(-1);
+        if (isTraining() && attentionDropout > 0) {
+            attn = ai.djl.nn.norm.Dropout.dropout(attn, attentionDropout, true).singletonOrThrow();
+        }
+        NDArray ctx = attn.matMul(v).transpose(0, 2, 1, 3).reshape(n, seq, e);
+        NDArray y = outProj.forward(ctx);
+        fireHooks(x, y);
+        return y;
+    }
+}
