@@ -28,11 +28,18 @@ import picocli.CommandLine.Spec;
  * scored on its own from position 0; {@code ppl = exp(mean of the windows' mean cross-entropy)}).
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Perplexity of a language model on a text file or on token ids.")
+        description = {"Perplexity of a language model on a text file or on token ids,",
+            "or (with --arch and --images) the accuracy of an image classifier checkpoint."})
 public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "MODEL",
-            description = "Model: a bundled name (stories260K), a llama2.c file or a Hugging Face directory.")
+            description = "Model: a bundled name (stories260K), a llama2.c file or a Hugging Face directory;"
+                    + " with --arch, an image classifier checkpoint (PyTorch .th/.pt or safetensors).")
     String model;
+
+    @Option(names = "--arch", paramLabel = "NAME",
+            description = "Image classifier architecture: lenet-300-100, conv2, conv4, conv6, lenet5, resnet20, resnet32,"
+                    + " resnet44, resnet56, vit-cifar-tiny. Requires --images.")
+    String arch;
 
     @Option(names = "--tokenizer", paramLabel = "PATH",
             description = "Tokenizer for --text (default: the one beside the model).")
@@ -46,6 +53,11 @@ public final class EvalCommand implements Callable<Integer> {
                 description = "UTF-8 text: tokenized once with BOS at the start, cut into windows of --seqlen tokens"
                         + " (the remainder is dropped).")
         Path text;
+
+        @Option(names = "--images", paramLabel = "FILE", required = true,
+                description = "With --arch: images with labels, IDX (labels file found beside it) or CIFAR-10 binary."
+                        + " Prints the accuracy (`accuracy` in JSON, a fraction).")
+        Path images;
 
         @Option(names = "--ids", paramLabel = "FILE[:TENSOR]", required = true,
                 description = "Token ids in a safetensors file: a 2-D integer tensor is used row by row, a 1-D one"
@@ -73,6 +85,14 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (arch != null || input.images != null) {
+            if (arch == null || input.images == null) {
+                throw new UserError(arch == null ? "--images needs --arch NAME (the checkpoint's architecture)"
+                        : "--arch needs --images FILE (not --text/--ids, which are for language models)");
+            }
+            return VisionEval.run(Path.of(model), arch, input.images, json, spec.commandLine().getOut(),
+                    spec.commandLine().getErr());
+        }
         if (maxWindows < 0) {
             throw new UserError("--max-windows " + maxWindows + ": must be ≥ 0");
         }
