@@ -5,7 +5,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
 import org.prune4j.UserError;
+import org.prune4j.model.llama.AttentionContext;
+import org.prune4j.model.llama.BlockSource;
 import org.prune4j.model.llama.DecoderBlock;
 import org.prune4j.model.llama.LlamaModel;
 import org.prune4j.report.ProgressBar;
@@ -103,13 +107,7 @@ public final class Perplexity {
                 bar.step(n);
             }
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        double mean = 0;
-        for (double l : losses) {
-            mean += l;
-        }
-        mean /= losses.length;
-        return new Result(Math.exp(mean), (long) rows.length * (seqLen - 1), seconds, losses, seqLen);
+        return result(losses, seqLen, (System.nanoTime() - t0) / 1e9);
     }
 
     /** Mean next-token cross-entropy of rows {@code start..start+n-1}. */
@@ -120,12 +118,83 @@ public final class Perplexity {
         }
         try (NDManager scope = NDManager.newBaseManager(model.manager().getDevice())) {
             NDArray ids = scope.create(flat, new Shape(n, seqLen));
-            NDArray logits = model.logits(scope, ids); // [n, T, V]
-            NDArray logProbs = logits.get(new NDIndex(":, 0:{}, :", seqLen - 1)).logSoftmax(2);
-            NDArray targets = ids.get(new NDIndex(":, 1:")).toType(DataType.INT64, false).expandDims(2);
-            NDArray nll = logProbs.gather(targets, 2).squeeze(2).neg(); // [n, T-1]
-            return nll.mean(new int[] {1}).toFloatArray();
+            return meanNextTokenLoss(model.logits(scope, ids), ids, seqLen);
         }
+    }
+
+    /** Mean next-token cross-entropy of every row: logits {@code [n, T, V]}, ids {@code [n, T]}. */
+    private static float[] meanNextTokenLoss(NDArray logits, NDArray ids, int seqLen) {
+        NDArray logProbs = logits.get(new NDIndex(":, 0:{}, :", seqLen - 1)).logSoftmax(2);
+        NDArray targets = ids.get(new NDIndex(":, 1:")).toType(DataType.INT64, false).expandDims(2);
+        NDArray nll = logProbs.gather(targets, 2).squeeze(2).neg(); // [n, T-1]
+        return nll.mean(new int[] {1}).toFloatArray();
+    }
+
+    /**
+     * Scores {@code rows} with the decoder blocks streamed from {@code blocks} one at a time ({@code model}
+     * may be a {@link LlamaModel#loadShell shell}: only its embedding, final norm and classifier are
+     * used). Peak memory is one block's weights plus the activations of all rows; the result equals
+     * {@link #evaluate} on the loaded model.
+     */
+    public Result evaluate(int[][] rows, BlockSource blocks) {
+        int seqLen = validate(rows);
+        int batch = batchSize > 0 ? batchSize : autoBatch(seqLen);
+        long t0 = System.nanoTime();
+        double[] losses = new double[rows.length];
+        try (NDManager acts = NDManager.newBaseManager(model.manager().getDevice());
+                ProgressBar bar = ProgressBar.start("perplexity", blocks.size() + 1L)) {
+            AttentionContext ctx = AttentionContext.causal(model, acts, seqLen);
+            List<NDArray> ids = new ArrayList<>();
+            List<NDArray> hidden = new ArrayList<>();
+            for (int start = 0; start < rows.length; start += batch) {
+                int n = Math.min(batch, rows.length - start);
+                int[] flat = new int[n * seqLen];
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(rows[start + i], 0, flat, i * seqLen, seqLen);
+                }
+                NDArray id = acts.create(flat, new Shape(n, seqLen));
+                ids.add(id);
+                hidden.add(model.embed(acts, id));
+            }
+            for (int b = 0; b < blocks.size(); b++) {
+                try (NDManager weights = model.manager().newSubManager()) {
+                    DecoderBlock block = blocks.open(b, weights);
+                    for (int k = 0; k < hidden.size(); k++) {
+                        NDArray h = hidden.get(k);
+                        try (NDManager scope = acts.newSubManager()) {
+                            h.tempAttach(scope);
+                            NDArray y = block.forward(h, ctx);
+                            y.attach(acts);
+                            hidden.set(k, y);
+                        }
+                        h.close();
+                    }
+                }
+                bar.step();
+            }
+            int row = 0;
+            for (int k = 0; k < hidden.size(); k++) {
+                try (NDManager scope = acts.newSubManager()) {
+                    NDArray h = hidden.get(k);
+                    h.tempAttach(scope);
+                    float[] l = meanNextTokenLoss(model.head(h), ids.get(k), seqLen);
+                    for (float v : l) {
+                        losses[row++] = v;
+                    }
+                }
+            }
+            bar.step();
+        }
+        return result(losses, seqLen, (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static Result result(double[] losses, int seqLen, double seconds) {
+        double mean = 0;
+        for (double l : losses) {
+            mean += l;
+        }
+        mean /= losses.length;
+        return new Result(Math.exp(mean), (long) losses.length * (seqLen - 1), seconds, losses, seqLen);
     }
 
     private int validate(int[][] rows) {

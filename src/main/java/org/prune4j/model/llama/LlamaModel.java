@@ -62,33 +62,61 @@ public final class LlamaModel extends Module {
      */
     public static LlamaModel load(LlamaCheckpoint ckpt, NDManager weights) {
         LlamaConfig c = ckpt.config();
+        List<DecoderBlock> blocks = new ArrayList<>();
+        for (int i = 0; i < c.numLayers(); i++) {
+            blocks.add(loadBlock(ckpt, i, weights));
+        }
+        return assemble(ckpt, weights, blocks);
+    }
+
+    /**
+     * Builds only the embedding, the final norm and the classifier, with no decoder block: the frame
+     * that block-streaming code (which loads one {@link #loadBlock block} at a time) runs
+     * {@link #embed} and {@link #head} on. {@link #logits} on a shell skips the blocks.
+     */
+    public static LlamaModel loadShell(LlamaCheckpoint ckpt, NDManager weights) {
+        return assemble(ckpt, weights, List.of());
+    }
+
+    /**
+     * Builds decoder block {@code i} from the checkpoint, its weights as float32 arrays in {@code weights}.
+     * Head counts and MLP width come from the tensors' shapes.
+     *
+     * @throws UserError when a tensor is missing or has a shape that does not fit the others
+     */
+    public static DecoderBlock loadBlock(LlamaCheckpoint ckpt, int i, NDManager weights) {
+        LlamaConfig c = ckpt.config();
         TensorReader r = new TensorReader(ckpt, weights);
         long d = c.hiddenSize();
         int hd = c.headDim();
         float eps = (float) c.rmsNormEps();
-        Embedding embed = new Embedding(r.read(LlamaTensorNames.EMBED, c.vocabSize(), d));
-        List<DecoderBlock> blocks = new ArrayList<>();
-        for (int i = 0; i < c.numLayers(); i++) {
-            long qRows = r.rows(LlamaTensorNames.linearWeight(i, "self_attn.q_proj"));
-            long kvRows = r.rows(LlamaTensorNames.linearWeight(i, "self_attn.k_proj"));
-            long inter = r.rows(LlamaTensorNames.linearWeight(i, "mlp.gate_proj"));
-            if (qRows % hd != 0 || kvRows % hd != 0 || qRows == 0 || kvRows == 0 || (qRows / hd) % (kvRows / hd) != 0) {
-                throw new UserError(r.where() + "block " + i + ": q_proj has " + qRows + " rows and k_proj " + kvRows
-                        + ": not whole heads of " + hd + ", or query heads not a multiple of key/value heads");
-            }
-            Attention attn = new Attention(i, hd,
-                    r.linear(i, "self_attn.q_proj", qRows, d),
-                    r.linear(i, "self_attn.k_proj", kvRows, d),
-                    r.linear(i, "self_attn.v_proj", kvRows, d),
-                    r.linear(i, "self_attn.o_proj", d, qRows));
-            Mlp mlp = new Mlp(
-                    r.linear(i, "mlp.gate_proj", inter, d),
-                    r.linear(i, "mlp.up_proj", inter, d),
-                    r.linear(i, "mlp.down_proj", d, inter));
-            blocks.add(new DecoderBlock(i,
-                    new RMSNorm(r.read(LlamaTensorNames.inputNorm(i), d), eps), attn,
-                    new RMSNorm(r.read(LlamaTensorNames.postAttentionNorm(i), d), eps), mlp));
+        long qRows = r.rows(LlamaTensorNames.linearWeight(i, "self_attn.q_proj"));
+        long kvRows = r.rows(LlamaTensorNames.linearWeight(i, "self_attn.k_proj"));
+        long inter = r.rows(LlamaTensorNames.linearWeight(i, "mlp.gate_proj"));
+        if (qRows % hd != 0 || kvRows % hd != 0 || qRows == 0 || kvRows == 0 || (qRows / hd) % (kvRows / hd) != 0) {
+            throw new UserError(r.where() + "block " + i + ": q_proj has " + qRows + " rows and k_proj " + kvRows
+                    + ": not whole heads of " + hd + ", or query heads not a multiple of key/value heads");
         }
+        Attention attn = new Attention(i, hd,
+                r.linear(i, "self_attn.q_proj", qRows, d),
+                r.linear(i, "self_attn.k_proj", kvRows, d),
+                r.linear(i, "self_attn.v_proj", kvRows, d),
+                r.linear(i, "self_attn.o_proj", d, qRows));
+        Mlp mlp = new Mlp(
+                r.linear(i, "mlp.gate_proj", inter, d),
+                r.linear(i, "mlp.up_proj", inter, d),
+                r.linear(i, "mlp.down_proj", d, inter));
+        return new DecoderBlock(i,
+                new RMSNorm(r.read(LlamaTensorNames.inputNorm(i), d), eps), attn,
+                new RMSNorm(r.read(LlamaTensorNames.postAttentionNorm(i), d), eps), mlp);
+    }
+
+    private static LlamaModel assemble(LlamaCheckpoint ckpt, NDManager weights, List<DecoderBlock> blocks) {
+        LlamaConfig c = ckpt.config();
+        TensorReader r = new TensorReader(ckpt, weights);
+        long d = c.hiddenSize();
+        float eps = (float) c.rmsNormEps();
+        Embedding embed = new Embedding(r.read(LlamaTensorNames.EMBED, c.vocabSize(), d));
         RMSNorm norm = new RMSNorm(r.read(LlamaTensorNames.FINAL_NORM, d), eps);
         LlamaBackbone backbone = new LlamaBackbone(embed, blocks, norm);
         boolean hasHead = ckpt.tensors().containsKey(LlamaTensorNames.LM_HEAD);

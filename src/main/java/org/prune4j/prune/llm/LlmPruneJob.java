@@ -26,17 +26,16 @@ import org.prune4j.io.llama2c.Llama2cFormat;
 import org.prune4j.model.BundledModels;
 import org.prune4j.model.ModelLocator;
 import org.prune4j.model.llama.CheckpointFormat;
-import org.prune4j.model.llama.DecoderBlock;
 import org.prune4j.model.llama.LlamaCheckpoint;
 import org.prune4j.model.llama.LlamaModel;
 import org.prune4j.model.llama.LlamaTensorNames;
-import org.prune4j.nn.Linear;
-import org.prune4j.nn.Parameter;
+import org.prune4j.model.llama.StreamedBlocks;
 import org.prune4j.prune.SparsityPattern;
 import org.prune4j.prune.allocation.GlobalAllocation;
 import org.prune4j.prune.allocation.OwlAllocation;
 import org.prune4j.prune.allocation.PrunableTensor;
 import org.prune4j.prune.allocation.SparsityAllocation;
+import org.prune4j.prune.linalg.InverseCholesky;
 import org.prune4j.prune.oneshot.SparseGpt;
 import org.prune4j.prune.oneshot.Wanda;
 import org.prune4j.prune.oneshot.WandaStatistics;
@@ -46,6 +45,11 @@ import org.prune4j.tokenizer.Tokenizers;
 /**
  * One one-shot pruning job on a Llama-family model, in the order a user thinks of it:
  * {@code load → calibrate → allocate → prune → evaluate → save → report}.
+ *
+ * <p>Decoder blocks are streamed ({@link StreamedBlocks}): the checkpoint stays memory-mapped, one block at
+ * a time is built in float32, pruned, and spilled to a scratch file beside the output, and evaluation
+ * runs block by block too. Peak memory is the embedding and classifier, one block's weights and
+ * statistics, and the calibration (or evaluation) activations twice — not the whole model.
  */
 public final class LlmPruneJob {
     /** Activation memory budget of one calibration batch when the batch size is automatic. */
@@ -87,50 +91,55 @@ public final class LlmPruneJob {
         int[][] evalRows = evaluationRows(io, ckpt, tokenizer);
         stages.put("load", watch.lap());
 
-        try (NDManager weights = NDManager.newBaseManager()) {
-            LlamaModel model = LlamaModel.load(ckpt, weights);
+        Path scratchParent = io.out() != null ? io.out().toAbsolutePath().getParent()
+                : Path.of(System.getProperty("java.io.tmpdir"));
+        try (NDManager weights = NDManager.newBaseManager();
+                StreamedBlocks blocks = new StreamedBlocks(ckpt, scratchParent)) {
+            LlamaModel shell = LlamaModel.loadShell(ckpt, weights);
             stages.put("build", watch.lap());
             Double densePpl = null;
             if (evalRows != null) {
-                densePpl = new Perplexity(model).evaluate(evalRows).ppl();
+                densePpl = new Perplexity(shell).evaluate(evalRows, blocks).ppl();
                 log.printf("dense perplexity %.4f%n", densePpl);
                 stages.put("evaluate_dense", watch.lap());
             }
-            int batch = s.batchSize() > 0 ? s.batchSize() : autoBatch(model, calib);
-            Map<String, Double> allocated = allocate(model, calib, s, batch);
+            int batch = s.batchSize() > 0 ? s.batchSize() : autoBatch(ckpt, calib);
+            Map<String, Double> allocated = allocate(shell, blocks, calib, s, batch);
             stages.put("allocate", watch.lap());
             Function<String, SparsityPattern> patternOf = name -> allocated == null ? s.pattern()
                     : new SparsityPattern.Unstructured(allocated.get(name));
-            SparseGpt sparseGpt = new SparseGpt(s.blockSize(), s.percDamp(), org.prune4j.prune.linalg.InverseCholesky.Precision.FLOAT64);
-            new SequentialPruner(s.method(), sparseGpt, batch).prune(model, calib, patternOf);
+            SparseGpt sparseGpt = new SparseGpt(s.blockSize(), s.percDamp(), InverseCholesky.Precision.FLOAT64);
+            new SequentialPruner(s.method(), sparseGpt, batch).prune(shell, blocks, calib, patternOf);
             stages.put("prune", watch.lap());
             Double prunedPpl = null;
             if (evalRows != null) {
-                prunedPpl = new Perplexity(model).evaluate(evalRows).ppl();
+                prunedPpl = new Perplexity(shell).evaluate(evalRows, blocks).ppl();
                 log.printf("pruned perplexity %.4f%n", prunedPpl);
                 stages.put("evaluate_pruned", watch.lap());
             }
+            LlamaCheckpoint pruned = blocks.checkpoint();
             Map<String, Double> matrices = new LinkedHashMap<>();
             long params = 0;
             long zeros = 0;
             List<Double> blockSparsity = new ArrayList<>();
-            for (DecoderBlock block : model.blocks()) {
+            for (int b = 0; b < ckpt.config().numLayers(); b++) {
                 double blockSum = 0;
-                int n = 0;
-                for (Map.Entry<String, Linear> e : SequentialPruner.linears(block).entrySet()) {
-                    String name = SequentialPruner.weightName(block, e.getKey());
-                    Parameter w = e.getValue().weight();
-                    double sp = w.sparsity();
-                    matrices.put(name, sp);
-                    params += w.numel();
-                    zeros += Math.round(sp * w.numel());
+                for (String rel : LlamaTensorNames.BLOCK_LINEARS) {
+                    String name = LlamaTensorNames.linearWeight(b, rel);
+                    float[] w = pruned.tensor(name).toFloats();
+                    long z = 0;
+                    for (float v : w) {
+                        z += v == 0f ? 1 : 0;
+                    }
+                    matrices.put(name, z / (double) w.length);
+                    params += w.length;
+                    zeros += z;
                     blockSum += patternOf.apply(name).sparsity();
-                    n++;
                 }
-                blockSparsity.add(blockSum / n);
+                blockSparsity.add(blockSum / LlamaTensorNames.BLOCK_LINEARS.size());
             }
             if (io.out() != null) {
-                save(model, ckpt, io.out());
+                save(pruned, ckpt, io.out());
                 stages.put("save", watch.lap());
             }
             PruneReport report = new PruneReport(io.model(), io.out() == null ? null : io.out().toString(),
@@ -270,35 +279,37 @@ public final class LlmPruneJob {
     }
 
     /** Per-matrix sparsities from the chosen allocation, or null for uniform. */
-    private Map<String, Double> allocate(LlamaModel model, CalibrationSet calib, LlmPruneSettings s, int batch) {
+    private Map<String, Double> allocate(LlamaModel shell, StreamedBlocks blocks, CalibrationSet calib,
+            LlmPruneSettings s, int batch) {
         double target = s.pattern().sparsity();
+        LlamaCheckpoint dense = blocks.checkpoint();
         return switch (s.allocation()) {
             case UNIFORM -> null;
             case GLOBAL -> {
                 List<PrunableTensor> tensors = new ArrayList<>();
-                for (DecoderBlock block : model.blocks()) {
-                    SequentialPruner.linears(block).forEach((rel, l) -> tensors.add(new PrunableTensor(
-                            SequentialPruner.weightName(block, rel), block.index(), l.weight().value().getShape().getShape(),
-                            () -> abs(l.weight().value().toFloatArray()))));
-                }
+                forEachPrunable(dense, (name, block) -> tensors.add(new PrunableTensor(name, block,
+                        dense.tensor(name).shape(), () -> abs(dense.tensor(name).toFloats()))));
                 yield log(new GlobalAllocation(s.minDensity()), tensors, target);
             }
             case OWL -> {
-                Map<String, WandaStatistics> stats = SequentialPruner.denseWandaStatistics(model, calib, batch);
-                Map<String, Linear> byName = new LinkedHashMap<>();
-                for (DecoderBlock block : model.blocks()) {
-                    SequentialPruner.linears(block).forEach((rel, l) -> byName.put(SequentialPruner.weightName(block, rel), l));
-                }
+                Map<String, WandaStatistics> stats = SequentialPruner.denseWandaStatistics(shell, blocks, calib, batch);
                 List<PrunableTensor> tensors = new ArrayList<>();
-                byName.forEach((name, l) -> {
-                    long[] shape = l.weight().value().getShape().getShape();
-                    int block = Integer.parseInt(name.split("\\.")[2]);
-                    tensors.add(new PrunableTensor(name, block, shape, () -> Wanda.metric(l.weight().value().toFloatArray(),
+                forEachPrunable(dense, (name, block) -> {
+                    long[] shape = dense.tensor(name).shape();
+                    tensors.add(new PrunableTensor(name, block, shape, () -> Wanda.metric(dense.tensor(name).toFloats(),
                             (int) shape[0], (int) shape[1], stats.get(name).scalerRow())));
                 });
                 yield log(new OwlAllocation(s.owlM(), s.owlLambda()), tensors, target);
             }
         };
+    }
+
+    private static void forEachPrunable(LlamaCheckpoint ckpt, java.util.function.ObjIntConsumer<String> action) {
+        for (int b = 0; b < ckpt.config().numLayers(); b++) {
+            for (String rel : LlamaTensorNames.BLOCK_LINEARS) {
+                action.accept(LlamaTensorNames.linearWeight(b, rel), b);
+            }
+        }
     }
 
     private Map<String, Double> log(SparsityAllocation a, List<PrunableTensor> tensors, double target) {
@@ -315,20 +326,18 @@ public final class LlmPruneJob {
     }
 
     /** Rows per calibration forward so that one batch's activations stay within a fixed budget. */
-    private static int autoBatch(LlamaModel model, CalibrationSet calib) {
+    private static int autoBatch(LlamaCheckpoint ckpt, CalibrationSet calib) {
         if (calib == null) {
             return 1;
         }
-        var c = model.config();
+        var c = ckpt.config();
         long t = calib.seqLen();
         long perRow = 4L * (t * t * c.numHeads() + 3 * t * Math.max(c.intermediateSize(), c.hiddenSize()) + 4 * t * c.hiddenSize());
         return (int) Math.max(1, Math.min(calib.rows(), BATCH_BUDGET_BYTES / Math.max(1, perRow)));
     }
 
     /** Writes the pruned model in the input's format (HF keeps the input's storage dtype). */
-    private static void save(LlamaModel model, LlamaCheckpoint input, Path out) {
-        LlamaCheckpoint pruned = model.toCheckpoint();
-        pruned = new LlamaCheckpoint(pruned.config(), pruned.tensors(), input.format(), input.source(), input.tokenizer());
+    private static void save(LlamaCheckpoint pruned, LlamaCheckpoint input, Path out) {
         if (input.format() == CheckpointFormat.LLAMA2C) {
             Llama2cFormat.write(pruned, out);
             copyTokenizerBeside(input, out);

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.prune4j.model.llama.AttentionContext;
+import org.prune4j.model.llama.BlockSource;
 import org.prune4j.model.llama.DecoderBlock;
 import org.prune4j.model.llama.LlamaModel;
 import org.prune4j.nn.HookHandle;
@@ -35,8 +36,9 @@ import org.prune4j.report.ProgressBar;
  *   <li>all of the block's Linears are pruned from those statistics;</li>
  *   <li>the pruned block runs again on the same inputs; its outputs are the inputs of block {@code i+1}.</li>
  * </ol>
- * Peak memory is the model's weights, one block's statistics, and the calibration activations twice
- * (inputs and outputs of the current block); never all blocks' activations.
+ * With a streamed {@link BlockSource} peak memory is one block's weights and statistics, the embedding
+ * and classifier, and the calibration activations twice (inputs and outputs of the current block);
+ * never all blocks' activations, nor all blocks' weights.
  */
 public final class SequentialPruner {
     private final OneShotMethod method;
@@ -58,51 +60,60 @@ public final class SequentialPruner {
     }
 
     /**
-     * Prunes every Linear of every block with the pattern {@code patternOf} gives for its weight's
-     * canonical name ({@code model.layers.3.mlp.up_proj.weight}). Returns the masks by that name.
-     * {@code calibration} may be null for magnitude pruning.
+     * Prunes every Linear of every block of a loaded model with the pattern {@code patternOf} gives for
+     * its weight's canonical name ({@code model.layers.3.mlp.up_proj.weight}). Returns the masks by that
+     * name. {@code calibration} may be null for magnitude pruning.
      */
     public Map<String, PruningMask> prune(LlamaModel model, CalibrationSet calibration,
             Function<String, SparsityPattern> patternOf) {
+        return prune(model, BlockSource.resident(model), calibration, patternOf);
+    }
+
+    /**
+     * The same over any source of blocks: {@code frame} supplies the embedding and rotary tables (a
+     * {@link LlamaModel#loadShell shell} is enough), {@code blocks} one block at a time.
+     */
+    public Map<String, PruningMask> prune(LlamaModel frame, BlockSource blocks, CalibrationSet calibration,
+            Function<String, SparsityPattern> patternOf) {
         Map<String, PruningMask> masks = new LinkedHashMap<>();
-        List<DecoderBlock> blocks = model.blocks();
-        if (!method.needsCalibration()) {
-            try (ProgressBar bar = ProgressBar.start("pruning blocks", blocks.size())) {
-                for (DecoderBlock block : blocks) {
-                    for (Map.Entry<String, Linear> e : linears(block).entrySet()) {
-                        String name = weightName(block, e.getKey());
-                        Linear l = e.getValue();
-                        PruningMask mask = Magnitude.mask(l.weight().value(), patternOf.apply(name));
-                        setMask(model, l.weight(), mask);
-                        masks.put(name, mask);
-                    }
-                    bar.step();
-                }
-            }
-            return masks;
-        }
-        if (calibration == null) {
+        if (method.needsCalibration() && calibration == null) {
             throw new IllegalArgumentException(method.cliName() + " needs calibration data");
         }
-        try (NDManager acts = NDManager.newBaseManager(model.manager().getDevice());
+        if (!method.needsCalibration()) {
+            calibration = null; // data-free: no forward passes at all
+        }
+        try (NDManager acts = NDManager.newBaseManager(frame.manager().getDevice());
                 ProgressBar bar = ProgressBar.start("pruning blocks", blocks.size())) {
-            AttentionContext ctx = AttentionContext.causal(model, acts, calibration.seqLen());
-            List<NDArray> hidden = embed(model, calibration, acts);
-            for (DecoderBlock block : blocks) {
-                Map<String, Linear> linears = linears(block);
-                Map<Linear, LayerStatistics> stats = collect(block, linears.values(), hidden, ctx, acts);
-                try {
-                    for (Map.Entry<String, Linear> e : linears.entrySet()) {
-                        String name = weightName(block, e.getKey());
-                        PruningMask mask = pruneLinear(model, e.getValue(), stats.get(e.getValue()), patternOf.apply(name));
-                        masks.put(name, mask);
+            AttentionContext ctx = calibration == null ? null : AttentionContext.causal(frame, acts, calibration.seqLen());
+            List<NDArray> hidden = calibration == null ? null : embed(frame, calibration, acts);
+            for (int i = 0; i < blocks.size(); i++) {
+                try (NDManager blockWeights = frame.manager().newSubManager()) {
+                    DecoderBlock block = blocks.open(i, blockWeights);
+                    Map<String, Linear> linears = linears(block);
+                    if (calibration == null) {
+                        for (Map.Entry<String, Linear> e : linears.entrySet()) {
+                            String name = weightName(block, e.getKey());
+                            Parameter w = e.getValue().weight();
+                            PruningMask mask = Magnitude.mask(w.value(), patternOf.apply(name));
+                            setMask(w, mask);
+                            masks.put(name, mask);
+                        }
+                    } else {
+                        Map<Linear, LayerStatistics> stats = collect(block, linears.values(), hidden, ctx, acts);
+                        try {
+                            for (Map.Entry<String, Linear> e : linears.entrySet()) {
+                                String name = weightName(block, e.getKey());
+                                masks.put(name, pruneLinear(e.getValue(), stats.get(e.getValue()), patternOf.apply(name)));
+                            }
+                        } finally {
+                            Set<LayerStatistics> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
+                            distinct.addAll(stats.values());
+                            distinct.forEach(LayerStatistics::close);
+                        }
+                        hidden = runBlock(block, hidden, ctx, acts);
                     }
-                } finally {
-                    Set<LayerStatistics> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
-                    distinct.addAll(stats.values());
-                    distinct.forEach(LayerStatistics::close);
+                    blocks.save(block);
                 }
-                hidden = runBlock(block, hidden, ctx, acts);
                 bar.step();
             }
         }
@@ -112,46 +123,50 @@ public final class SequentialPruner {
     /**
      * Runs the dense model block by block on the calibration data and returns Wanda's statistics for
      * every Linear, keyed by weight name — the first pass of OWL, which scores every block of the
-     * dense model before any pruning.
+     * dense model before any pruning. Blocks are not changed.
      */
-    public static Map<String, WandaStatistics> denseWandaStatistics(LlamaModel model, CalibrationSet calibration,
-            int batchSize) {
+    public static Map<String, WandaStatistics> denseWandaStatistics(LlamaModel frame, BlockSource blocks,
+            CalibrationSet calibration, int batchSize) {
         Map<String, WandaStatistics> out = new LinkedHashMap<>();
         SequentialPruner collector = new SequentialPruner(OneShotMethod.WANDA, null, batchSize);
-        try (NDManager acts = NDManager.newBaseManager(model.manager().getDevice());
-                ProgressBar bar = ProgressBar.start("scoring blocks", model.blocks().size())) {
-            AttentionContext ctx = AttentionContext.causal(model, acts, calibration.seqLen());
-            List<NDArray> hidden = collector.embed(model, calibration, acts);
-            for (DecoderBlock block : model.blocks()) {
-                Map<String, Linear> linears = linears(block);
-                Map<Linear, LayerStatistics> stats = collector.collect(block, linears.values(), hidden, ctx, acts);
-                linears.forEach((rel, l) -> out.put(weightName(block, rel), ((LayerStatistics.Wanda) stats.get(l)).stats()));
-                hidden = collector.runBlock(block, hidden, ctx, acts);
+        try (NDManager acts = NDManager.newBaseManager(frame.manager().getDevice());
+                ProgressBar bar = ProgressBar.start("scoring blocks", blocks.size())) {
+            AttentionContext ctx = AttentionContext.causal(frame, acts, calibration.seqLen());
+            List<NDArray> hidden = collector.embed(frame, calibration, acts);
+            for (int i = 0; i < blocks.size(); i++) {
+                try (NDManager blockWeights = frame.manager().newSubManager()) {
+                    DecoderBlock block = blocks.open(i, blockWeights);
+                    Map<String, Linear> linears = linears(block);
+                    Map<Linear, LayerStatistics> stats = collector.collect(block, linears.values(), hidden, ctx, acts);
+                    linears.forEach((rel, l) -> out.put(weightName(block, rel),
+                            ((LayerStatistics.Wanda) stats.get(l)).stats()));
+                    hidden = collector.runBlock(block, hidden, ctx, acts);
+                }
                 bar.step();
             }
         }
         return out;
     }
 
-    private PruningMask pruneLinear(LlamaModel model, Linear layer, LayerStatistics stats, SparsityPattern pattern) {
+    private PruningMask pruneLinear(Linear layer, LayerStatistics stats, SparsityPattern pattern) {
         Parameter w = layer.weight();
         return switch (stats) {
             case LayerStatistics.Wanda s -> {
                 PruningMask mask = Wanda.mask(w.value(), s.stats(), pattern);
-                setMask(model, w, mask);
+                setMask(w, mask);
                 yield mask;
             }
             case LayerStatistics.Hessian h -> {
                 SparseGpt.Result r = sparseGpt.prune(w.value(), h.stats(), pattern);
-                w.setValue(r.weight(model.manager()));
-                setMask(model, w, r.mask());
+                w.setValue(r.weight(w.value().getManager()));
+                setMask(w, r.mask());
                 yield r.mask();
             }
         };
     }
 
-    private static void setMask(LlamaModel model, Parameter p, PruningMask mask) {
-        try (NDManager scope = model.manager().newSubManager()) {
+    private static void setMask(Parameter p, PruningMask mask) {
+        try (NDManager scope = p.value().getManager().newSubManager()) {
             p.setMask(mask.keepMask(scope));
         }
     }
