@@ -68,7 +68,7 @@ public final class Parameter {
     /** Multiplies the value by the mask in place (no-op without a mask). */
     public void applyMask() {
         if (mask != null) {
-            value.muli(mask);
+            value.muli(mask).addi(0f); // + 0 turns the -0.0 of pruned negative weights into +0.0
         }
     }
 
