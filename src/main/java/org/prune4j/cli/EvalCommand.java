@@ -17,6 +17,7 @@ import org.prune4j.eval.Perplexity;
 import org.prune4j.eval.TokenWindows;
 import org.prune4j.io.IdsFileSpec;
 import org.prune4j.io.TensorData;
+import org.prune4j.model.llama.BlockSource;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,7 +30,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Perplexity of a language model on a text file or on token ids,",
-            "or (with --arch and --images) the accuracy of an image classifier checkpoint."})
+            "or (with --arch and --images) the accuracy of an image classifier checkpoint.",
+            "Decoder blocks are streamed from the memory-mapped checkpoint one at a time, so a model larger than",
+            "memory can be evaluated: peak memory is one block, the embedding and classifier, and the activations."})
 public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "MODEL",
             description = "Model: a bundled name (stories260K), a llama2.c file or a Hugging Face directory;"
@@ -99,13 +102,14 @@ public final class EvalCommand implements Callable<Integer> {
         if (batchSize < 0) {
             throw new UserError("--batch-size " + batchSize + ": must be ≥ 0");
         }
-        try (LlamaRuntime rt = LlamaRuntime.open(model, tokenizer)) {
+        try (LlamaRuntime rt = LlamaRuntime.openShell(model, tokenizer)) {
             int context = rt.model().config().maxPositions();
             if (seqLen != null && (seqLen < 2 || seqLen > context)) {
                 throw new UserError("--seqlen " + seqLen + ": must be between 2 and the model's context of " + context);
             }
             int[][] rows = input.text != null ? textWindows(rt, context) : idWindows(context);
-            Perplexity.Result r = new Perplexity(rt.model()).withBatchSize(batchSize).evaluate(rows);
+            Perplexity.Result r = new Perplexity(rt.model()).withBatchSize(batchSize)
+                    .evaluate(rows, BlockSource.readOnly(rt.checkpoint()));
             print(r);
         }
         return 0;

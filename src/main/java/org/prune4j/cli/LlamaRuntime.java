@@ -36,6 +36,21 @@ final class LlamaRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Loads only the embedding, final norm and classifier of {@code --model} (a {@link LlamaModel#loadShell
+     * shell}); decoder blocks are then streamed from {@link #checkpoint()}.
+     */
+    static LlamaRuntime openShell(String modelArg, Path tokenizerArg) {
+        LlamaCheckpoint ckpt = ModelLocator.loadLlama(modelArg, tokenizerArg);
+        NDManager weights = NDManager.newBaseManager();
+        try {
+            return new LlamaRuntime(modelArg, ckpt, weights, LlamaModel.loadShell(ckpt, weights));
+        } catch (RuntimeException e) {
+            weights.close();
+            throw e;
+        }
+    }
+
     LlamaCheckpoint checkpoint() {
         return checkpoint;
     }

@@ -40,4 +40,28 @@ public interface BlockSource {
             }
         };
     }
+
+    /**
+     * The blocks of {@code ckpt}, each built when opened (the checkpoint stays memory-mapped): for
+     * passes that only read, such as evaluation. {@link #save} is refused; pruning uses
+     * {@link StreamedBlocks}.
+     */
+    static BlockSource readOnly(LlamaCheckpoint ckpt) {
+        return new BlockSource() {
+            @Override
+            public int size() {
+                return ckpt.config().numLayers();
+            }
+
+            @Override
+            public DecoderBlock open(int i, NDManager manager) {
+                return LlamaModel.loadBlock(ckpt, i, manager);
+            }
+
+            @Override
+            public void save(DecoderBlock block) {
+                throw new IllegalStateException("read-only block source: cannot keep changes to block " + block.index());
+            }
+        };
+    }
 }
