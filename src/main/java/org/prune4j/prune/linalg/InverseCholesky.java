@@ -49,8 +49,8 @@ public final class InverseCholesky {
 
     /** Diagonal block size (Java double factorization) and panel width. */
     private static final int BLOCK = 256;
-    /** Row chunk of the trailing updates. */
-    private static final int CHUNK = 1024;
+    /** Above this many rows, the triangular product of the inversion is split in two. */
+    private static final int SPLIT = 1024;
 
     private InverseCholesky() {
     }
@@ -80,11 +80,17 @@ public final class InverseCholesky {
             }
             NDArray work = scope.zeros(new Shape(n, n), precision.type);
             Work w = new Work(work, n);
+            long t0 = System.nanoTime();
             w.fillReversed(src, diagonal);
+            long t1 = System.nanoTime();
             w.choleskyInPlace();
+            long t2 = System.nanoTime();
             w.invertLowerInPlace();
+            long t3 = System.nanoTime();
             NDArray u = manager.zeros(new Shape(n, n), DataType.FLOAT32);
             w.copyReversedTo(u);
+            long t4 = System.nanoTime();
+            if (Boolean.getBoolean("prune4j.timing")) System.err.printf("TIMING fill %.3f chol %.3f inv %.3f copy %.3f%n", (t1-t0)/1e9, (t2-t1)/1e9, (t3-t2)/1e9, (t4-t3)/1e9);
             return u;
         }
     }
@@ -191,84 +197,103 @@ public final class InverseCholesky {
         }
 
         NDArray small(NDManager mgr, double[] d, int b) {
-            NDArray x = mgr.create(d, new Shape(b, b));
-            return f64 ? x : x.toType(DataType.FLOAT32, false);
+            if (f64) {
+                return mgr.create(d, new Shape(b, b));
+            }
+            float[] f = new float[d.length];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = (float) d[i];
+            }
+            return mgr.create(f, new Shape(b, b));
         }
 
-        /** In-place lower Cholesky: the lower triangle becomes L with L Lᵀ = work. */
+        /** Inverses of the diagonal blocks of L, kept from the factorization for the inversion. */
+        private final java.util.List<double[]> diagInverses = new java.util.ArrayList<>();
+
+        /**
+         * In-place left-looking blocked Cholesky: the lower triangle becomes L with L Lᵀ = work. Step k
+         * updates the block column with one matmul over all previous columns, factors the diagonal
+         * block in Java and solves the panel below it with one matmul.
+         */
         void choleskyInPlace() {
             for (int k = 0; k < n; k += BLOCK) {
                 int b = Math.min(BLOCK, n - k);
-                double[] d = readDiag(k, b);
-                DenseTriangular.choleskyLower(d, b, k);
-                writeDiag(k, b, d);
-                int m2 = n - k - b;
-                if (m2 == 0) {
-                    break;
-                }
-                double[] inv = DenseTriangular.invertLower(d, b);
                 try (NDManager s = m.getManager().newSubManager()) {
-                    NDArray invT = small(s, DenseTriangular.transpose(inv, b), b);
-                    NDIndex panelIdx = new NDIndex((k + b) + ":" + n + ", " + k + ":" + (k + b));
-                    NDArray panel = m.get(panelIdx);
-                    panel.attach(s);
-                    NDArray p = panel.matMul(invT);
-                    p.attach(s);
-                    m.set(panelIdx, p);
-                    // trailing lower triangle: rows [r0, r1) x cols [k+b, r1)
-                    for (int r0 = k + b; r0 < n; r0 += CHUNK) {
-                        int r1 = Math.min(n, r0 + CHUNK);
-                        try (NDArray pr = p.get(new NDIndex((r0 - k - b) + ":" + (r1 - k - b)));
-                                NDArray pc = p.get(new NDIndex("0:" + (r1 - k - b)));
-                                NDArray pct = pc.transpose();
-                                NDArray prod = pr.matMul(pct);
-                                NDArray t = m.get(new NDIndex(r0 + ":" + r1 + ", " + (k + b) + ":" + r1))) {
-                            t.subi(prod);
-                        }
+                    if (k > 0) {
+                        // A[k:, k:k+b] -= L[k:, :k] · L[k:k+b, :k]ᵀ
+                        NDArray left = m.get(new NDIndex(k + ":" + n + ", 0:" + k));
+                        left.attach(s);
+                        NDArray top = m.get(new NDIndex(k + ":" + (k + b) + ", 0:" + k));
+                        top.attach(s);
+                        NDArray topT = top.transpose();
+                        topT.attach(s);
+                        NDArray prod = left.matMul(topT);
+                        prod.attach(s);
+                        NDArray col = m.get(new NDIndex(k + ":" + n + ", " + k + ":" + (k + b)));
+                        col.attach(s);
+                        col.subi(prod);
+                    }
+                    double[] d = readDiag(k, b);
+                    DenseTriangular.choleskyLower(d, b, k);
+                    writeDiag(k, b, d);
+                    double[] inv = DenseTriangular.invertLower(d, b);
+                    diagInverses.add(inv);
+                    if (k + b < n) {
+                        // L[k+b:, k:k+b] = A[k+b:, k:k+b] · L11⁻ᵀ
+                        NDArray invT = small(s, DenseTriangular.transpose(inv, b), b);
+                        NDIndex panelIdx = new NDIndex((k + b) + ":" + n + ", " + k + ":" + (k + b));
+                        NDArray panel = m.get(panelIdx);
+                        panel.attach(s);
+                        NDArray p = panel.matMul(invT);
+                        p.attach(s);
+                        m.set(panelIdx, p);
                     }
                 }
             }
-            // clear the upper triangle (garbage from the square trailing chunks)
-            forRows(m, 0, n, rowsPerView(), (r0, r1, fb, db) -> {
-                for (int r = r0; r < r1; r++) {
-                    int off = (r - r0) * n;
-                    for (int c = r + 1; c < n; c++) {
-                        if (f64) {
-                            db.put(off + c, 0.0);
-                        } else {
-                            fb.put(off + c, 0f);
-                        }
-                    }
-                }
-            });
         }
 
-        /** In-place inversion of the lower-triangular work matrix (blocked, last block column first). */
+        /**
+         * In-place inversion of the lower-triangular work matrix, last block column first:
+         * {@code M21 = −M22 · L21 · M11}. {@code M22} is lower triangular, so the product is split into
+         * two row halves, the upper half using only the columns it needs.
+         */
         void invertLowerInPlace() {
             int last = ((n - 1) / BLOCK) * BLOCK;
             for (int j = last; j >= 0; j -= BLOCK) {
                 int b = Math.min(BLOCK, n - j);
-                double[] d = readDiag(j, b);
-                double[] inv = DenseTriangular.invertLower(d, b);
+                double[] inv = diagInverses.get(j / BLOCK);
                 int m2 = n - j - b;
                 if (m2 > 0) {
                     try (NDManager s = m.getManager().newSubManager()) {
-                        NDIndex panelIdx = new NDIndex((j + b) + ":" + n + ", " + j + ":" + (j + b));
+                        int o = j + b;
+                        NDIndex panelIdx = new NDIndex(o + ":" + n + ", " + j + ":" + o);
                         NDArray panel = m.get(panelIdx);
                         panel.attach(s);
-                        // X = M22 · L21, M22 lower triangular: chunk rows use only columns < r1
-                        NDArray x = s.zeros(new Shape(m2, b), m.getDataType());
-                        for (int r0 = 0; r0 < m2; r0 += CHUNK) {
-                            int r1 = Math.min(m2, r0 + CHUNK);
-                            try (NDArray m22 = m.get(new NDIndex((j + b + r0) + ":" + (j + b + r1) + ", "
-                                            + (j + b) + ":" + (j + b + r1)));
-                                    NDArray l = panel.get(new NDIndex("0:" + r1));
-                                    NDArray prod = m22.matMul(l)) {
-                                x.set(new NDIndex(r0 + ":" + r1), prod);
-                            }
+                        NDArray x;
+                        if (m2 <= SPLIT) {
+                            NDArray m22 = m.get(new NDIndex(o + ":" + n + ", " + o + ":" + n));
+                            m22.attach(s);
+                            x = m22.matMul(panel);
+                        } else {
+                            int h = m2 / 2;
+                            NDArray top = m.get(new NDIndex(o + ":" + (o + h) + ", " + o + ":" + (o + h)));
+                            top.attach(s);
+                            NDArray bottom = m.get(new NDIndex((o + h) + ":" + n + ", " + o + ":" + n));
+                            bottom.attach(s);
+                            NDArray panelTop = panel.get(new NDIndex("0:" + h));
+                            panelTop.attach(s);
+                            NDArray x1 = top.matMul(panelTop);
+                            x1.attach(s);
+                            NDArray x2 = bottom.matMul(panel);
+                            x2.attach(s);
+                            x = x1.concat(x2, 0);
                         }
-                        NDArray minv = small(s, inv, b);
-                        NDArray p = x.matMul(minv).neg();
+                        x.attach(s);
+                        double[] negInv = inv.clone();
+                        for (int i = 0; i < negInv.length; i++) {
+                            negInv[i] = -negInv[i];
+                        }
+                        NDArray p = x.matMul(small(s, negInv, b));
                         p.attach(s);
                         m.set(panelIdx, p);
                     }
