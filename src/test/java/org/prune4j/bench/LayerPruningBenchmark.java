@@ -48,7 +48,7 @@ import org.prune4j.prune.oneshot.WandaStatistics;
  * java -Xmx4g -cp target/classes:target/test-classes:$(cat cp.txt) org.prune4j.bench.LayerPruningBenchmark [--quick]
  * </pre>
  * with {@code cp.txt} from {@code ./mvnw -q dependency:build-classpath -Dmdep.outputFile=cp.txt}.
- * {@code --quick} shrinks every size (d 1024, 16 × 512 tokens; block 1024/2752, 8 × 512 tokens).
+ * {@code --linear-only} / {@code --block-only} run one part. {@code --quick} shrinks every size (d 1024, 16 × 512 tokens; block 1024/2752, 8 × 512 tokens).
  */
 public final class LayerPruningBenchmark {
     private static final long GIB = 1L << 30;
@@ -74,17 +74,45 @@ public final class LayerPruningBenchmark {
 
     public static void main(String[] args) throws Exception {
         boolean quick = Arrays.asList(args).contains("--quick");
-        new LayerPruningBenchmark(quick).run();
+        new LayerPruningBenchmark(quick).run(args);
     }
 
-    private void run() throws Exception {
+    private void run(String[] args) throws Exception {
         System.out.printf(Locale.ROOT, "LayerPruningBenchmark%s: %d CPUs, max heap %.1f GiB, java %s%n",
                 quick ? " --quick" : "", Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() / (double) GIB, System.getProperty("java.version"));
+        System.out.println("load average at start: " + loadAverage());
+        if (quick) {
+            System.out.println("(--quick: small sizes for a smoke run; the targets are meant for the full sizes)");
+        }
         try (NDManager m = NDManager.newBaseManager()) {
             double mm = matmul(m);
-            linear(m, mm);
-            block(m, mm);
+            if (!Arrays.asList(args).contains("--block-only")) {
+                linear(m, mm);
+            }
+            if (!Arrays.asList(args).contains("--linear-only")) {
+                block(m, mm);
+            }
+        }
+        System.out.println("load average at end: " + loadAverage());
+    }
+
+    /** One more timing of the reference matmul, to show how the machine's load moved during a run. */
+    private double matmulOnce(NDManager m) {
+        try (NDManager s = m.newSubManager()) {
+            NDArray a = s.randomNormal(new Shape(d, d));
+            NDArray b = s.randomNormal(new Shape(d, d));
+            long t0 = System.nanoTime();
+            a.matMul(b).close();
+            return (System.nanoTime() - t0) / 1e9;
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (IOException e) {
+            return "n/a";
         }
     }
 
@@ -167,6 +195,9 @@ public final class LayerPruningBenchmark {
                 SparseGpt.Result r = new SparseGpt().prune(w, hs, p);
                 double t = (System.nanoTime() - t0) / 1e9;
                 report("SparseGPT pruning step " + p + " (sparsity " + fmt4(r.mask().sparsity()) + ")", t, mm, 5);
+                double again = matmulOnce(m);
+                System.out.printf(Locale.ROOT, "%-62s %8.3f s (ratio to it: %.2f)%n", "  matmul timed right after it", again,
+                        t / again);
             }
             hs.close();
         }
@@ -202,6 +233,9 @@ public final class LayerPruningBenchmark {
             stats.put("o", new HessianStatistics(s, hidden));
             stats.put("mlp", new HessianStatistics(s, hidden));
             stats.put("down", new HessianStatistics(s, inter));
+            Map<String, WandaStatistics> wanda = new LinkedHashMap<>();
+            stats.forEach((k, v) -> wanda.put(k, new WandaStatistics(v.inFeatures())));
+            double wandaStatsTime = 0;
             Map<String, InputGenerator> gens = new LinkedHashMap<>();
             long seed = 10;
             for (Map.Entry<String, HessianStatistics> e : stats.entrySet()) {
@@ -212,8 +246,11 @@ public final class LayerPruningBenchmark {
                     try (NDManager bm = s.newSubManager()) {
                         NDArray x = gens.get(e.getKey()).next(bm, batch, seqLen);
                         long a = System.nanoTime();
+                        wanda.get(e.getKey()).add(x);
+                        long a2 = System.nanoTime();
                         e.getValue().add(x);
-                        statsTime += (System.nanoTime() - a) / 1e9;
+                        wandaStatsTime += (a2 - a) / 1e9;
+                        statsTime += (System.nanoTime() - a2) / 1e9;
                     }
                 }
             }
@@ -224,6 +261,15 @@ public final class LayerPruningBenchmark {
             Map<String, Integer> remainingUsers = new LinkedHashMap<>();
             inputOf.values().forEach(k -> remainingUsers.merge(k, 1, Integer::sum));
             SparsityPattern p = new SparsityPattern.Unstructured(0.5);
+            double wandaTime = 0;
+            for (String name : order) {
+                long a = System.nanoTime();
+                PruningMask mask = Wanda.mask(weights.get(name), wanda.get(inputOf.get(name)), p);
+                wandaTime += (System.nanoTime() - a) / 1e9;
+                if (mask.prunedCount() == 0) {
+                    throw new IllegalStateException("Wanda pruned nothing in " + name);
+                }
+            }
             List<String> lines = new ArrayList<>();
             for (String name : order) {
                 NDArray w = weights.get(name);
@@ -243,9 +289,12 @@ public final class LayerPruningBenchmark {
             }
             double total = (System.nanoTime() - t0) / 1e9;
             lines.forEach(System.out::println);
-            report("block statistics (4 Hessians)", statsTime, mm);
+            report("block Wanda statistics (4 inputs)", wandaStatsTime, mm);
+            report("block Wanda pruning (7 masks)", wandaTime, mm);
+            report("block Hessians (4 inputs)", statsTime, mm);
             report("block SparseGPT pruning (7 matrices)", pruneTime, mm);
-            report("block statistics + pruning (wall, incl. input generation)", total, mm);
+            report("block SparseGPT statistics + pruning", statsTime + pruneTime, mm);
+            report("block phase wall time (all of the above + input generation)", total, mm);
             long hwm = procStatusKb("VmHWM") * 1024;
             long heapPeak = heapPeak();
             long budget = weightBytes + activationBytes + 2 * GIB;

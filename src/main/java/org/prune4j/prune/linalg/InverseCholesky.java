@@ -18,7 +18,7 @@ import java.nio.FloatBuffer;
  * {@code A⁻¹ = (R⁻¹)ᵀ R⁻¹} and, Cholesky factors with a positive diagonal being unique,
  * {@code U = R⁻¹ = P L'⁻¹ P}. We therefore (1) copy {@code A} reversed into a work matrix, (2) factor it
  * in place with a left-looking blocked Cholesky, (3) invert the lower factor in place with a blocked
- * triangular inversion, and (4) read the result back reversed: about {@code 0.8 n³} flops instead of the
+ * triangular inversion, and (4) rotate it by 180° in place: about {@code 0.8 n³} flops instead of the
  * {@code ≈ n³} of the reference's {@code cholesky → cholesky_inverse → cholesky}, and one work matrix.
  * (Verified: {@code InverseCholeskyTest} checks {@code U A Uᵀ = I}, and the SparseGPT reference test
  * compares {@code U} with the reference's factor.)
@@ -79,20 +79,27 @@ public final class InverseCholesky {
         if (diagonal != null && diagonal.length != n) {
             throw new IllegalArgumentException("diagonal has " + diagonal.length + " entries, matrix " + n);
         }
+        NDArray work = manager.zeros(new Shape(n, n), precision.type);
         try (NDManager scope = manager.newSubManager()) {
             NDArray src = a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, true);
             if (src != a) {
                 src.attach(scope);
             }
-            NDArray work = scope.zeros(new Shape(n, n), precision.type);
             Work w = new Work(work, n);
             w.fillReversed(src, diagonal);
             w.choleskyInPlace();
             w.invertLowerInPlace();
-            NDArray u = manager.zeros(new Shape(n, n), DataType.FLOAT32);
-            w.copyReversedTo(u);
-            return u;
+            w.rotateInPlace();
+        } catch (RuntimeException e) {
+            work.close();
+            throw e;
         }
+        if (precision.type == DataType.FLOAT32) {
+            return work;
+        }
+        NDArray u = work.toType(DataType.FLOAT32, false);
+        work.close();
+        return u;
     }
 
     /** The work matrix: a contiguous {@code [n, n]} tensor plus Java access to row ranges. */
@@ -302,33 +309,78 @@ public final class InverseCholesky {
             }
         }
 
-        /** u[i][j] = work[n-1-i][n-1-j] (as float32); the result is upper triangular. */
-        void copyReversedTo(NDArray u) {
-            double[] drow = new double[n];
-            float[] frow = new float[n];
-            float[] out = new float[n];
-            forRows(u, 0, n, rowsPerView(), (i0, i1, ufb, unused) -> {
-                forRows(m, n - i1, n - i0, n, (r0, r1, fb, db) -> {
+        /**
+         * Rotates the work matrix by 180° in place, {@code work[i][j] ↔ work[n-1-i][n-1-j]}, turning
+         * {@code L'⁻¹} (lower) into {@code U = P L'⁻¹ P} (upper) without a second matrix.
+         */
+        void rotateInPlace() {
+            int half = n / 2;
+            int step = Math.max(1, Math.min(rowsPerView(), Math.max(1, half)));
+            double[] da = new double[n];
+            double[] db2 = new double[n];
+            float[] fa = new float[n];
+            float[] fb2 = new float[n];
+            for (int i0 = 0; i0 < half; i0 += step) {
+                int i1 = Math.min(half, i0 + step);
+                // top rows [i0, i1) pair with bottom rows [n-i1, n-i0)
+                try (NDArray top = m.get(new NDIndex(i0 + ":" + i1));
+                        NDArray bottom = m.get(new NDIndex((n - i1) + ":" + (n - i0)))) {
+                    var tb = top.toByteBuffer(true).order(ByteOrder.nativeOrder());
+                    var bb = bottom.toByteBuffer(true).order(ByteOrder.nativeOrder());
                     for (int i = i0; i < i1; i++) {
-                        int r = n - 1 - i;
-                        int off = (r - r0) * n;
-                        // work row r holds columns [0, r]; they land in u row i at columns n-1-c in [i, n)
-                        java.util.Arrays.fill(out, 0, i, 0f);
+                        int ot = (i - i0) * n;
+                        int ob = (n - 1 - i - (n - i1)) * n;
                         if (f64) {
-                            db.get(off, drow, 0, r + 1);
-                            for (int c = 0; c <= r; c++) {
-                                out[n - 1 - c] = (float) drow[c];
-                            }
+                            DoubleBuffer t = tb.asDoubleBuffer();
+                            DoubleBuffer b = bb.asDoubleBuffer();
+                            t.get(ot, da, 0, n);
+                            b.get(ob, db2, 0, n);
+                            reverse(da);
+                            reverse(db2);
+                            t.put(ot, db2, 0, n);
+                            b.put(ob, da, 0, n);
                         } else {
-                            fb.get(off, frow, 0, r + 1);
-                            for (int c = 0; c <= r; c++) {
-                                out[n - 1 - c] = frow[c];
-                            }
+                            FloatBuffer t = tb.asFloatBuffer();
+                            FloatBuffer b = bb.asFloatBuffer();
+                            t.get(ot, fa, 0, n);
+                            b.get(ob, fb2, 0, n);
+                            reverse(fa);
+                            reverse(fb2);
+                            t.put(ot, fb2, 0, n);
+                            b.put(ob, fa, 0, n);
                         }
-                        ufb.put((i - i0) * n, out, 0, n);
+                    }
+                }
+            }
+            if (n % 2 == 1) {
+                forRows(m, half, half + 1, 1, (r0, r1, fb, dbuf) -> {
+                    if (f64) {
+                        dbuf.get(0, da, 0, n);
+                        reverse(da);
+                        dbuf.put(0, da, 0, n);
+                    } else {
+                        fb.get(0, fa, 0, n);
+                        reverse(fa);
+                        fb.put(0, fa, 0, n);
                     }
                 });
-            });
+            }
+        }
+
+        private static void reverse(double[] a) {
+            for (int i = 0, j = a.length - 1; i < j; i++, j--) {
+                double t = a[i];
+                a[i] = a[j];
+                a[j] = t;
+            }
+        }
+
+        private static void reverse(float[] a) {
+            for (int i = 0, j = a.length - 1; i < j; i++, j--) {
+                float t = a[i];
+                a[i] = a[j];
+                a[j] = t;
+            }
         }
     }
 }

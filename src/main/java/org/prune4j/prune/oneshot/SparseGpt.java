@@ -110,7 +110,11 @@ public final class SparseGpt {
         if (stats.samples() == 0) {
             throw new IllegalStateException("SparseGPT needs calibration data: the statistics saw no input");
         }
-        return prune(Matrices.toFloats(weight), rc[0], rc[1], stats.hessian(), pattern);
+        float[] wT;
+        try (NDArray t = weight.transpose()) {
+            wT = Matrices.toFloats(t); // contiguous [cols][rows] copy
+        }
+        return pruneTransposed(wT, rc[0], rc[1], stats.hessian(), pattern);
     }
 
     /**
@@ -126,9 +130,20 @@ public final class SparseGpt {
         if (rows == 0 || cols == 0) {
             return new Result(rows, cols, weight.clone(), new PruningMask(rows, cols, new boolean[weight.length]));
         }
-        boolean[] prunedT = new boolean[weight.length];
         // the weight transposed, [cols][rows]: a column block is one contiguous slab
-        float[] wT = Transpose.of(weight, rows, cols);
+        return pruneTransposed(Transpose.of(weight, rows, cols), rows, cols, hessian, pattern);
+    }
+
+    /** The algorithm on the transposed weight {@code wT [cols][rows]}, which it overwrites. */
+    private Result pruneTransposed(float[] wT, int rows, int cols, NDArray hessian, SparsityPattern pattern) {
+        Shape hs = hessian.getShape();
+        if (hs.dimension() != 2 || hs.get(0) != cols || hs.get(1) != cols) {
+            throw new IllegalArgumentException("H must be [" + cols + ", " + cols + "], got " + hs);
+        }
+        if (rows == 0 || cols == 0) {
+            return new Result(rows, cols, new float[0], new PruningMask(rows, cols, new boolean[0]));
+        }
+        boolean[] prunedT = new boolean[wT.length];
         try (NDManager scope = hessian.getManager().newSubManager()) {
             float[] diag = diagonal(hessian, cols);
             double sum = 0;
@@ -236,7 +251,7 @@ public final class SparseGpt {
         /** wT[offset, offset + len) -= delta (a contiguous float32 array of len values), in parallel. */
         private void subtractFrom(NDArray delta, int offset, int len) {
             java.nio.FloatBuffer d = delta.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
-            int parts = Math.max(1, Math.min(threads * 4, len / 65536));
+            int parts = Math.max(1, Math.min(threads * 4, len / (1 << 20)));
             IntStream.range(0, parts).parallel().forEach(p -> {
                 int a = (int) ((long) len * p / parts);
                 int b = (int) ((long) len * (p + 1) / parts);
@@ -290,7 +305,9 @@ public final class SparseGpt {
                 }
             }
             SparsityPattern.NOfM nm = pattern instanceof SparsityPattern.NOfM x ? x : null;
-            int parts = Math.max(1, Math.min(threads, rows / 64));
+            // split rows over threads only when the sweep is large enough to pay for the hand-off
+            long work = (long) count * count / 2 * rows;
+            int parts = work < (8L << 20) ? 1 : Math.max(1, Math.min(threads, rows / 64));
             IntStream.range(0, parts).parallel().forEach(p -> {
                 int ra = (int) ((long) rows * p / parts);
                 int rb = (int) ((long) rows * (p + 1) / parts);
