@@ -38,12 +38,21 @@ import org.prune4j.prune.linalg.InverseCholesky;
  *     After the block, {@code W[:, i1:i2] = Q1} and the later columns receive {@code −Err1 · U[i1:i2, i2:]}.</li>
  * </ol>
  *
- * <p><b>Implementation.</b> The in-block work is independent per row, so it runs in plain Java (float32,
- * the same operation order per element as the reference: no FMA, products rounded before the
- * subtraction), rows split over the common fork-join pool, with no JNI call per column. The lazy
- * updates are applied just before a block is processed, as one DJL matmul {@code Err[:, :i1] ·
- * U[:i1, i1:i2]} over all previous blocks' errors (kept transposed in a native tensor), which costs the
- * same flops as the reference's per-block trailing update but touches only the block being processed.
+ * <p><b>Implementation.</b> The weight is processed transposed ({@code [cols][rows]}, Java float32)
+ * so that a column block is one contiguous slab. The in-block sweep is independent per row: it runs in
+ * plain Java with rows split over the common fork-join pool, one long vectorizable loop over rows per
+ * (column, later column) pair, no native call per column, and the same float32 operations per element
+ * as the reference (no FMA, products rounded before the subtraction). The lazy updates are batched
+ * in super-blocks of 1024 columns: before a block is swept it receives the errors of the earlier
+ * blocks of its super-block ({@code Err · U[s1:i1, i1:i2]}, one DJL matmul), and after a super-block
+ * every later column receives its errors at once ({@code Err · U[s1:s2, s2:]}, a matmul with a
+ * 1024-wide inner dimension). The flops equal the reference's per-block trailing update; only the
+ * float32 summation order differs (against the reference loop: weights within ~3e-8, identical masks).
+ * The factor is float32 by default, like the reference ({@link InverseCholesky}).
+ *
+ * <p>Memory besides the input: the transposed weight and the result (2 × rows × cols floats, heap),
+ * {@code U} ({@code cols²} floats, native) and the factorization's work matrix while it runs, one
+ * super-block of errors ({@code 1024 × rows} floats, native).
  */
 public final class SparseGpt {
     /** The reference's column block width. */
@@ -51,13 +60,16 @@ public final class SparseGpt {
     /** The reference's dampening fraction of the mean diagonal. */
     public static final double DEFAULT_PERC_DAMP = 0.01;
 
+    /** Columns per lazy-update super-block (rounded down to a multiple of the block size). */
+    private static final int SUPER_BLOCK = 1024;
+
     private final int blockSize;
     private final double percDamp;
     private final InverseCholesky.Precision precision;
 
-    /** The reference settings: block size 128, percdamp 0.01, float64 factorization. */
+    /** The reference settings: block size 128, percdamp 0.01; float32 factorization, like the reference. */
     public SparseGpt() {
-        this(DEFAULT_BLOCK_SIZE, DEFAULT_PERC_DAMP, InverseCholesky.Precision.FLOAT64);
+        this(DEFAULT_BLOCK_SIZE, DEFAULT_PERC_DAMP, InverseCholesky.Precision.FLOAT32);
     }
 
     /**
@@ -98,7 +110,11 @@ public final class SparseGpt {
         if (stats.samples() == 0) {
             throw new IllegalStateException("SparseGPT needs calibration data: the statistics saw no input");
         }
-        return prune(Matrices.toFloats(weight), rc[0], rc[1], stats.hessian(), pattern);
+        float[] wT;
+        try (NDArray t = weight.transpose()) {
+            wT = Matrices.toFloats(t); // contiguous [cols][rows] copy
+        }
+        return pruneTransposed(wT, rc[0], rc[1], stats.hessian(), pattern);
     }
 
     /**
@@ -111,20 +127,30 @@ public final class SparseGpt {
         if (hs.dimension() != 2 || hs.get(0) != cols || hs.get(1) != cols) {
             throw new IllegalArgumentException("H must be [" + cols + ", " + cols + "], got " + hs);
         }
-        float[] w = weight.clone();
-        boolean[] pruned = new boolean[w.length];
         if (rows == 0 || cols == 0) {
-            return new Result(rows, cols, w, new PruningMask(rows, cols, pruned));
+            return new Result(rows, cols, weight.clone(), new PruningMask(rows, cols, new boolean[weight.length]));
         }
+        // the weight transposed, [cols][rows]: a column block is one contiguous slab
+        return pruneTransposed(Transpose.of(weight, rows, cols), rows, cols, hessian, pattern);
+    }
+
+    /** The algorithm on the transposed weight {@code wT [cols][rows]}, which it overwrites. */
+    private Result pruneTransposed(float[] wT, int rows, int cols, NDArray hessian, SparsityPattern pattern) {
+        Shape hs = hessian.getShape();
+        if (hs.dimension() != 2 || hs.get(0) != cols || hs.get(1) != cols) {
+            throw new IllegalArgumentException("H must be [" + cols + ", " + cols + "], got " + hs);
+        }
+        if (rows == 0 || cols == 0) {
+            return new Result(rows, cols, new float[0], new PruningMask(rows, cols, new boolean[0]));
+        }
+        boolean[] prunedT = new boolean[wT.length];
         try (NDManager scope = hessian.getManager().newSubManager()) {
             float[] diag = diagonal(hessian, cols);
             double sum = 0;
             for (int j = 0; j < cols; j++) {
                 if (diag[j] == 0f) {
                     diag[j] = 1f;
-                    for (int r = 0; r < rows; r++) {
-                        w[r * cols + j] = 0f;
-                    }
+                    java.util.Arrays.fill(wT, j * rows, (j + 1) * rows, 0f);
                 }
                 sum += diag[j];
             }
@@ -133,9 +159,10 @@ public final class SparseGpt {
                 diag[j] += damp;
             }
             NDArray u = InverseCholesky.upperFactorOfInverse(hessian, diag, precision, scope);
-            new Run(w, pruned, rows, cols, u, pattern, effectiveBlockSize(pattern), scope).blocks();
+            new Run(wT, prunedT, rows, cols, u, pattern, effectiveBlockSize(pattern), scope).blocks();
         }
-        return new Result(rows, cols, w, new PruningMask(rows, cols, pruned));
+        return new Result(rows, cols, Transpose.of(wT, cols, rows),
+                new PruningMask(rows, cols, Transpose.of(prunedT, cols, rows)));
     }
 
     private int effectiveBlockSize(SparsityPattern pattern) {
@@ -156,127 +183,189 @@ public final class SparseGpt {
         }
     }
 
-    /** One pruning run: the block loop over a weight copy. */
+    /**
+     * One pruning run over the transposed weight {@code wT [cols][rows]}. Blocks are grouped in
+     * super-blocks of about {@value #SUPER_BLOCK} columns: inside a super-block each block first
+     * receives the lazy updates of the earlier blocks of the same super-block (one matmul); at the end
+     * of a super-block all later columns receive its errors at once ({@code Err · U[s1:s2, s2:]}, a
+     * matmul with a 1024-wide inner dimension).
+     */
     private static final class Run {
-        private final float[] w;
-        private final boolean[] pruned;
+        private final float[] wT;
+        /** The mask, transposed like {@code wT}: {@code prunedT[c * rows + r]}. */
+        private final boolean[] prunedT;
         private final int rows;
         private final int cols;
         private final NDArray u;
         private final SparsityPattern pattern;
         private final int bs;
-        private final NDManager scope;
-        /** Err transposed, [cols, rows]: row i holds column i's errors of all rows. */
+        private final int superSize;
+        /** Errors of the current super-block, [superSize, rows]: row i = column s1+i's errors. */
         private final NDArray errT;
+        private final float[] err;
+        private final float[] scratch;
+        private final int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
 
-        Run(float[] w, boolean[] pruned, int rows, int cols, NDArray u, SparsityPattern pattern, int bs,
+        Run(float[] wT, boolean[] pruned, int rows, int cols, NDArray u, SparsityPattern pattern, int bs,
                 NDManager scope) {
-            this.w = w;
-            this.pruned = pruned;
+            this.wT = wT;
+            this.prunedT = pruned;
             this.rows = rows;
             this.cols = cols;
             this.u = u;
             this.pattern = pattern;
             this.bs = bs;
-            this.scope = scope;
-            this.errT = scope.zeros(new Shape(cols, rows), DataType.FLOAT32);
+            this.superSize = Math.min(cols, Math.max(bs, (SUPER_BLOCK / bs) * bs));
+            this.errT = scope.zeros(new Shape(superSize, rows), DataType.FLOAT32);
+            this.err = new float[bs * rows];
+            this.scratch = new float[bs * rows];
         }
 
         void blocks() {
-            for (int i1 = 0; i1 < cols; i1 += bs) {
-                int i2 = Math.min(cols, i1 + bs);
-                block(i1, i2);
+            for (int s1 = 0; s1 < cols; s1 += superSize) {
+                int s2 = Math.min(cols, s1 + superSize);
+                for (int i1 = s1; i1 < s2; i1 += bs) {
+                    block(s1, i1, Math.min(s2, i1 + bs));
+                }
+                if (s2 < cols) {
+                    trailing(s1, s2);
+                }
             }
         }
 
-        private void block(int i1, int i2) {
+        /** wT[c0:c1] -= U[s1:s2, c0:c1]ᵀ · Err[s1:s2] for all columns after the super-block. */
+        private void trailing(int s1, int s2) {
+            int chunk = (int) Math.max(bs, Math.min(cols, (64L << 20) / (4L * rows)));
+            try (NDArray e = errT.get(new NDIndex("0:" + (s2 - s1)))) {
+                for (int c0 = s2; c0 < cols; c0 += chunk) {
+                    int c1 = Math.min(cols, c0 + chunk);
+                    try (NDArray ub = u.get(new NDIndex(s1 + ":" + s2 + ", " + c0 + ":" + c1));
+                            NDArray ubt = ub.transpose();
+                            NDArray delta = ubt.matMul(e)) {
+                        subtractFrom(delta, c0 * rows, (c1 - c0) * rows);
+                    }
+                }
+            }
+        }
+
+        /** wT[offset, offset + len) -= delta (a contiguous float32 array of len values), in parallel. */
+        private void subtractFrom(NDArray delta, int offset, int len) {
+            java.nio.FloatBuffer d = delta.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            int parts = Math.max(1, Math.min(threads * 4, len / (1 << 20)));
+            IntStream.range(0, parts).parallel().forEach(p -> {
+                int a = (int) ((long) len * p / parts);
+                int b = (int) ((long) len * (p + 1) / parts);
+                float[] tmp = new float[Math.min(8192, b - a)];
+                for (int x = a; x < b; x += tmp.length) {
+                    int n = Math.min(tmp.length, b - x);
+                    d.get(x, tmp, 0, n);
+                    int o = offset + x;
+                    for (int k = 0; k < n; k++) {
+                        wT[o + k] -= tmp[k];
+                    }
+                }
+            });
+        }
+
+        private void block(int s1, int i1, int i2) {
             int count = i2 - i1;
             float[] hinv;
             try (NDArray h1 = u.get(new NDIndex(i1 + ":" + i2 + ", " + i1 + ":" + i2))) {
                 hinv = h1.toFloatArray();
             }
-            float[] w1 = new float[rows * count];
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(w, r * cols + i1, w1, r * count, count);
-            }
-            if (i1 > 0) {
-                // lazy updates of all previous blocks: W1 -= Err[:, :i1] · U[:i1, i1:i2]
-                try (NDArray e = errT.get(new NDIndex("0:" + i1));
-                        NDArray et = e.transpose();
-                        NDArray ub = u.get(new NDIndex("0:" + i1 + ", " + i1 + ":" + i2));
-                        NDArray delta = et.matMul(ub)) {
-                    float[] d = delta.toFloatArray();
-                    for (int i = 0; i < d.length; i++) {
-                        w1[i] -= d[i];
-                    }
+            if (i1 > s1) {
+                // lazy updates from this super-block's earlier blocks: W1ᵀ -= U[s1:i1, i1:i2]ᵀ · Err[s1:i1]
+                try (NDArray e = errT.get(new NDIndex("0:" + (i1 - s1)));
+                        NDArray ub = u.get(new NDIndex(s1 + ":" + i1 + ", " + i1 + ":" + i2));
+                        NDArray ubt = ub.transpose();
+                        NDArray delta = ubt.matMul(e)) {
+                    subtractFrom(delta, i1 * rows, count * rows);
                 }
             }
-            float[] invDiagSq = new float[count];
+            float[] diagSq = new float[count];
             for (int i = 0; i < count; i++) {
                 float d = hinv[i * count + i];
-                invDiagSq[i] = d * d;
+                diagSq[i] = d * d;
             }
-            boolean[] mask1 = new boolean[rows * count];
+            // the block's mask is prunedT[i1 * rows, i2 * rows)
             if (pattern instanceof SparsityPattern.Unstructured un && un.sparsity() > 0) {
-                float[] tmp = new float[w1.length];
-                for (int r = 0; r < rows; r++) {
-                    for (int i = 0; i < count; i++) {
-                        float x = w1[r * count + i];
-                        tmp[r * count + i] = (x * x) / invDiagSq[i];
+                int n = count * rows;
+                for (int i = 0; i < count; i++) {
+                    int o = (i1 + i) * rows;
+                    float dsq = diagSq[i];
+                    for (int r = 0; r < rows; r++) {
+                        float x = wT[o + r];
+                        scratch[i * rows + r] = (x * x) / dsq;
                     }
                 }
-                float thresh = Selection.kthSmallest(tmp, 0, tmp.length, (long) (tmp.length * un.sparsity()), false);
-                for (int i = 0; i < tmp.length; i++) {
-                    mask1[i] = tmp[i] <= thresh;
+                float thresh = Selection.kthSmallest(scratch, 0, n, (long) (n * un.sparsity()), false);
+                int o = i1 * rows;
+                for (int x = 0; x < n; x++) {
+                    prunedT[o + x] = scratch[x] <= thresh;
                 }
             }
-            float[] errBlockT = new float[count * rows];
             SparsityPattern.NOfM nm = pattern instanceof SparsityPattern.NOfM x ? x : null;
-            int chunk = Math.max(16, rows / (4 * Runtime.getRuntime().availableProcessors()));
-            IntStream.range(0, (rows + chunk - 1) / chunk).parallel().forEach(c -> {
-                float[] tmp = nm == null ? null : new float[nm.m()];
-                long[] scratch = nm == null ? null : new long[nm.m()];
-                int r1 = Math.min(rows, (c + 1) * chunk);
-                for (int r = c * chunk; r < r1; r++) {
-                    pruneRow(r, i1, count, w1, hinv, invDiagSq, mask1, errBlockT, nm, tmp, scratch);
-                }
+            // split rows over threads only when the sweep is large enough to pay for the hand-off
+            long work = (long) count * count / 2 * rows;
+            int parts = work < (8L << 20) ? 1 : Math.max(1, Math.min(threads, rows / 64));
+            IntStream.range(0, parts).parallel().forEach(p -> {
+                int ra = (int) ((long) rows * p / parts);
+                int rb = (int) ((long) rows * (p + 1) / parts);
+                sweep(ra, rb, i1, count, hinv, diagSq, nm);
             });
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(w1, r * count, w, r * cols + i1, count);
-                for (int i = 0; i < count; i++) {
-                    pruned[r * cols + i1 + i] = mask1[r * count + i];
-                }
-            }
             if (i2 < cols) {
-                try (NDArray target = errT.get(new NDIndex(i1 + ":" + i2))) {
-                    target.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().put(0, errBlockT);
+                try (NDArray target = errT.get(new NDIndex((i1 - s1) + ":" + (i2 - s1)))) {
+                    target.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().put(0, err, 0, count * rows);
                 }
             }
         }
 
-        /** The sequential OBS sweep over one row of the block; W1's row ends as Q1's row. */
-        private void pruneRow(int r, int i1, int count, float[] w1, float[] hinv, float[] invDiagSq, boolean[] mask1,
-                float[] errBlockT, SparsityPattern.NOfM nm, float[] tmp, long[] scratch) {
-            int base = r * count;
+        /**
+         * The sequential OBS sweep over the block's columns for rows [ra, rb): per column, the errors of
+         * the pruned entries, then a rank-1 update of the later columns of the block (long, contiguous
+         * loops over rows). Same float32 operations per element as the reference.
+         */
+        private void sweep(int ra, int rb, int i1, int count, float[] hinv, float[] diagSq, SparsityPattern.NOfM nm) {
+            float[] tmp = nm == null ? null : new float[nm.m()];
+            long[] keys = nm == null ? null : new long[nm.m()];
+            boolean[] groupMask = nm == null ? null : new boolean[nm.m()];
             for (int i = 0; i < count; i++) {
-                if (nm != null && (i1 + i) % nm.m() == 0) {
-                    int width = Math.min(nm.m(), cols - (i1 + i));
-                    for (int j = 0; j < width; j++) {
-                        float x = w1[base + i + j];
-                        tmp[j] = (x * x) / invDiagSq[i + j];
+                int col = i1 + i;
+                int o = col * rows;
+                if (nm != null && col % nm.m() == 0) {
+                    int width = Math.min(nm.m(), cols - col);
+                    int prune = nm.prunedInGroup(width);
+                    for (int r = ra; r < rb; r++) {
+                        for (int j = 0; j < width; j++) {
+                            float x = wT[o + j * rows + r];
+                            tmp[j] = (x * x) / diagSq[i + j];
+                            groupMask[j] = false;
+                        }
+                        Selection.markSmallestInGroup(tmp, 0, groupMask, 0, width, prune, keys);
+                        for (int j = 0; j < width; j++) {
+                            if (groupMask[j]) {
+                                prunedT[o + j * rows + r] = true;
+                            }
+                        }
                     }
-                    Selection.markSmallestInGroup(tmp, 0, mask1, base + i, width, nm.prunedInGroup(width), scratch);
                 }
-                if (!mask1[base + i]) {
-                    continue; // q == w: err = 0, nothing to propagate
+                float d = hinv[i * count + i];
+                int e = i * rows;
+                for (int r = ra; r < rb; r++) {
+                    if (prunedT[o + r]) {
+                        err[e + r] = wT[o + r] / d;
+                        wT[o + r] = 0f;
+                    } else {
+                        err[e + r] = 0f;
+                    }
                 }
-                float x = w1[base + i];
-                float err = x / hinv[i * count + i];
-                w1[base + i] = 0f;
-                errBlockT[i * rows + r] = err;
                 int h = i * count;
                 for (int j = i + 1; j < count; j++) {
-                    w1[base + j] -= err * hinv[h + j];
+                    float hij = hinv[h + j];
+                    int oj = (i1 + j) * rows;
+                    for (int r = ra; r < rb; r++) {
+                        wT[oj + r] -= err[e + r] * hij;
+                    }
                 }
             }
         }

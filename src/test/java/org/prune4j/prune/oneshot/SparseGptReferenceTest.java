@@ -154,6 +154,27 @@ class SparseGptReferenceTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("cases")
+    void ndArrayApiGivesTheSameResult(String name) {
+        try (ReferenceCase c = new ReferenceCase(name); HessianStatistics h = hessian(c, manager, 4);
+                NDManager m = manager.newSubManager()) {
+            SparsityPattern p = pattern("2of4");
+            SparseGpt.Result fromArrays = new SparseGpt().prune(c.w, c.rows, c.cols, h.hessian(), p);
+            NDArray w = m.create(c.w, new Shape(c.rows, c.cols));
+            for (NDArray weight : new NDArray[] {w, w.toType(ai.djl.ndarray.types.DataType.FLOAT64, false)}) {
+                SparseGpt.Result fromNd = new SparseGpt().prune(weight, h, p);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(fromArrays.weight(), fromNd.weight());
+                org.junit.jupiter.api.Assertions.assertArrayEquals(fromArrays.mask().pruned(), fromNd.mask().pruned());
+                try (NDArray updated = fromNd.weight(m)) {
+                    assertEquals(new Shape(c.rows, c.cols), updated.getShape());
+                    assertEquals(fromNd.weight()[c.cols + 1], updated.getFloat(1, 1));
+                }
+            }
+            assertTrue(maxAbsDiff(c.floats("sparsegpt_2of4_W"), fromArrays.weight()) < 1e-4);
+        }
+    }
+
     static double maxAbs(float[] a) {
         double m = 0;
         for (float v : a) {
