@@ -32,30 +32,12 @@ class ConvertCommandTest {
     @TempDir
     Path tmp;
 
-    /** Exit code, stdout and stderr of one CLI run. */
-    record Result(int code, String out, String err) {}
-
-    static Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
-    private static void assertUserError(Result r, String fragment) {
-        assertEquals(Main.EXIT_USER_ERROR, r.code(), r.err());
-        assertTrue(r.err().startsWith("prune4j: "), r.err());
-        assertTrue(r.err().contains(fragment), "expected '" + fragment + "' in: " + r.err());
-        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    private static void assertUserError(CliRun r, String fragment) {
+        r.assertUserError(fragment);
     }
 
     private static List<String> listing(Path dir) throws Exception {
@@ -67,7 +49,7 @@ class ConvertCommandTest {
     @Test
     void stories260KGoesToHuggingFaceAndBackExactly() throws Exception {
         Path hf = tmp.resolve("stories-hf");
-        Result toHf = run("convert", "--model", "stories260K", "--to", "hf", "--out", hf.toString());
+        CliRun toHf = run("convert", "--model", "stories260K", "--to", "hf", "--out", hf.toString());
         assertEquals(0, toHf.code(), toHf.err());
         assertTrue(toHf.out().startsWith("wrote " + hf + " (hf, 47 tensors, "), toHf.out());
         assertEquals(List.of("config.json", "model.safetensors", "tokenizer.bin"), listing(hf));
@@ -90,7 +72,7 @@ class ConvertCommandTest {
         assertArrayEquals(Files.readAllBytes(original.resolveSibling("tok512.bin")), Files.readAllBytes(hf.resolve("tokenizer.bin")));
 
         Path back = tmp.resolve("stories-back.bin");
-        Result toL2c = run("convert", "--model", hf.toString(), "--to", "llama2c", "--out", back.toString());
+        CliRun toL2c = run("convert", "--model", hf.toString(), "--to", "llama2c", "--out", back.toString());
         assertEquals(0, toL2c.code(), toL2c.err());
         assertTrue(toL2c.err().contains("llama2.c files hold no tokenizer"), toL2c.err());
         LlamaCheckpoint roundTrip = Llama2cFormat.read(back, null);
@@ -107,7 +89,7 @@ class ConvertCommandTest {
     @Test
     void changesDtypeAndShardsOnRequest() throws Exception {
         Path hf = tmp.resolve("bf16");
-        Result r = run("convert", "--model", "stories260K", "--to", "hf", "--out", hf.toString(), "--dtype", "bf16",
+        CliRun r = run("convert", "--model", "stories260K", "--to", "hf", "--out", hf.toString(), "--dtype", "bf16",
                 "--max-shard-size", "100KB", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode json = new ObjectMapper().readTree(r.out());
@@ -140,7 +122,7 @@ class ConvertCommandTest {
         HfFormat.write(TinyCheckpoints.random(TinyCheckpoints.qwen2(), 31), qwen);
         Files.writeString(qwen.resolve("tokenizer.json"), "{}");
         Path copy = tmp.resolve("qwen-f16");
-        Result r = run("convert", "--model", qwen.toString(), "--to", "hf", "--out", copy.toString(), "--dtype", "f16");
+        CliRun r = run("convert", "--model", qwen.toString(), "--to", "hf", "--out", copy.toString(), "--dtype", "f16");
         assertEquals(0, r.code(), r.err());
         assertEquals(List.of("config.json", "model.safetensors", "tokenizer.json"), listing(copy));
         assertTrue(HfFormat.read(copy, null).tensors().containsKey(LlamaTensorNames.linearBias(0, "self_attn.q_proj")));

@@ -24,21 +24,8 @@ class LlamaCommandsTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {
-        JsonNode json() throws IOException {
-            assertEquals(1, out.strip().lines().count(), "exactly one JSON line: " + out);
-            return new ObjectMapper().readTree(out);
-        }
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     static String reference() throws URISyntaxException {
@@ -47,7 +34,7 @@ class LlamaCommandsTest {
 
     @Test
     void evalOnReferenceIdsPrintsOneJsonObject() throws Exception {
-        Run r = run("eval", "--model", "stories260K", "--ids", reference() + ":eval_ids", "--max-windows", "8", "--json");
+        CliRun r = run("eval", "--model", "stories260K", "--ids", reference() + ":eval_ids", "--max-windows", "8", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode j = r.json();
         assertEquals(8, j.get("windows").asInt());
@@ -66,7 +53,7 @@ class LlamaCommandsTest {
     void evalOnTextAndOneDimensionalIds() throws Exception {
         Path text = dir.resolve("story.txt");
         Files.writeString(text, "Once upon a time, there was a little girl named Lily. She loved to play outside. ".repeat(40));
-        Run r = run("eval", "--model", "stories260K", "--text", text.toString(), "--seqlen", "64", "--json");
+        CliRun r = run("eval", "--model", "stories260K", "--text", text.toString(), "--seqlen", "64", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode j = r.json();
         assertEquals(64, j.get("seqlen").asInt());
@@ -79,7 +66,7 @@ class LlamaCommandsTest {
         }
         Path ids = dir.resolve("ids.safetensors");
         SafetensorsWriter.write(ids, Map.of("stream", TensorData.ofInts(new long[] {300}, stream)), Map.of());
-        Run s = run("eval", "--model", "stories260K", "--ids", ids.toString(), "--seqlen", "100");
+        CliRun s = run("eval", "--model", "stories260K", "--ids", ids.toString(), "--seqlen", "100");
         assertEquals(0, s.code(), s.err());
         assertTrue(s.out().startsWith("perplexity "), s.out());
         assertTrue(s.out().contains("3 windows x 100 tokens"), s.out());
@@ -91,12 +78,12 @@ class LlamaCommandsTest {
         bad[10] = 512;
         Path ids = dir.resolve("bad.safetensors");
         SafetensorsWriter.write(ids, Map.of("ids", TensorData.ofInts(new long[] {2, 32}, bad)), Map.of());
-        Run vocab = run("eval", "--model", "stories260K", "--ids", ids.toString());
+        CliRun vocab = run("eval", "--model", "stories260K", "--ids", ids.toString());
         assertEquals(2, vocab.code());
         assertTrue(vocab.err().startsWith("prune4j: ") && vocab.err().contains("vocabulary"), vocab.err());
         assertEquals(1, vocab.err().strip().lines().count(), "one line, no stack trace: " + vocab.err());
 
-        Run tooLong = run("eval", "--model", "stories260K", "--ids", reference() + ":eval_ids", "--seqlen", "1024");
+        CliRun tooLong = run("eval", "--model", "stories260K", "--ids", reference() + ":eval_ids", "--seqlen", "1024");
         assertEquals(2, tooLong.code());
         assertTrue(tooLong.err().contains("context"), tooLong.err());
         assertEquals(2, run("eval", "--model", "stories260K", "--text", dir.resolve("missing.txt").toString()).code());
@@ -113,19 +100,19 @@ class LlamaCommandsTest {
                 .get("ppl").asDouble();
         Path f32 = dir.resolve("hf-f32");
         assertEquals(0, run("convert", "--model", "stories260K", "--to", "hf", "--out", f32.toString()).code());
-        Run a = run("eval", "--model", f32.toString(), "--ids", ids, "--max-windows", "4", "--json");
+        CliRun a = run("eval", "--model", f32.toString(), "--ids", ids, "--max-windows", "4", "--json");
         assertEquals(0, a.code(), a.err());
         assertEquals(dense, a.json().get("ppl").asDouble(), 1e-9, "llama2.c and HF layouts give the same model");
         Path bf16 = dir.resolve("hf-bf16");
         assertEquals(0, run("convert", "--model", "stories260K", "--to", "hf", "--dtype", "bf16", "--out", bf16.toString()).code());
-        Run b = run("eval", "--model", bf16.toString(), "--ids", ids, "--max-windows", "4", "--json");
+        CliRun b = run("eval", "--model", bf16.toString(), "--ids", ids, "--max-windows", "4", "--json");
         assertEquals(0, b.code(), b.err());
         assertEquals(dense, b.json().get("ppl").asDouble(), dense * 0.02, "bf16 weights, fp32 compute");
     }
 
     @Test
     void generateGreedyPrintsRunCsText() {
-        Run r = run("generate", "--model", "stories260K", "--prompt", "Once upon a time", "--steps", "40",
+        CliRun r = run("generate", "--model", "stories260K", "--prompt", "Once upon a time", "--steps", "40",
                 "--temperature", "0");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("Once upon a time, there was a little girl named Lily."), r.out());
@@ -134,14 +121,14 @@ class LlamaCommandsTest {
 
     @Test
     void generateJsonAndBadOptions() throws IOException {
-        Run r = run("generate", "--model", "stories260K", "--steps", "30", "--seed", "7", "--json");
+        CliRun r = run("generate", "--model", "stories260K", "--steps", "30", "--seed", "7", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode j = r.json();
         assertFalse(j.get("stopped_at_bos").asBoolean());
         assertEquals(30, j.get("positions").asInt());
         assertEquals(1, j.get("tokens").get(0).asInt());
         assertFalse(j.get("text").asText().isEmpty());
-        Run again = run("generate", "--model", "stories260K", "--steps", "30", "--seed", "7", "--json");
+        CliRun again = run("generate", "--model", "stories260K", "--steps", "30", "--seed", "7", "--json");
         assertEquals(j.get("tokens"), again.json().get("tokens"), "same seed, same tokens");
 
         assertEquals(2, run("generate", "--model", "stories260K", "--steps", "600").code());
@@ -152,7 +139,7 @@ class LlamaCommandsTest {
 
     @Test
     void inspectDescribesTheModel() throws IOException {
-        Run r = run("inspect", "--model", "stories260K", "--json");
+        CliRun r = run("inspect", "--model", "stories260K", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode j = r.json();
         assertEquals(64, j.get("architecture").get("hidden_size").asInt());
@@ -167,7 +154,7 @@ class LlamaCommandsTest {
         assertEquals(5, j.get("blocks").size());
         assertEquals(4096, j.get("modules").get("model.layers.0.self_attn.q_proj").asLong());
 
-        Run text = run("inspect", "--model", "stories260K");
+        CliRun text = run("inspect", "--model", "stories260K");
         assertEquals(0, text.code());
         assertTrue(text.out().contains("MACs/token"), text.out());
         assertEquals(2, run("inspect", "--model", dir.resolve("nothing.bin").toString()).code());

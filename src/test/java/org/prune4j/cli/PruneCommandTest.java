@@ -26,32 +26,14 @@ class PruneCommandTest {
     @TempDir
     Path dir;
 
-    /** Runs the CLI capturing stdout and stderr. */
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            picocli.CommandLine cl = Main.commandLine();
-            cl.setErr(new java.io.PrintWriter(System.err, true));
-            cl.setOut(new java.io.PrintWriter(System.out, true));
-            int code = cl.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void wandaOnTheBundledModelWritesAPrunedCheckpointAndAReport() throws Exception {
         Path out = dir.resolve("pruned.bin");
-        Run r = run("prune", "--model", "stories260K", "--method", "wanda", "--sparsity", "2:4", "--out", out.toString(), "--json");
+        CliRun r = run("prune", "--model", "stories260K", "--method", "wanda", "--sparsity", "2:4", "--out", out.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertEquals(4.1688, j.get("dense_ppl").asDouble(), 1e-3);
@@ -79,7 +61,7 @@ class PruneCommandTest {
     @Test
     void owlGivesBlocksDifferentSparsitiesAveragingTheTarget() throws Exception {
         Path out = dir.resolve("owl.bin");
-        Run r = run("prune", "--model", "stories260K", "--method", "wanda", "--sparsity", "0.5", "--allocation", "owl",
+        CliRun r = run("prune", "--model", "stories260K", "--method", "wanda", "--sparsity", "0.5", "--allocation", "owl",
                 "--owl-lambda", "0.08", "--out", out.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode blocks = new ObjectMapper().readTree(r.out()).get("block_sparsity");
@@ -99,7 +81,7 @@ class PruneCommandTest {
     @Test
     void globalMagnitudeReachesTheTargetOverall() throws Exception {
         Path out = dir.resolve("global.bin");
-        Run r = run("prune", "--model", "stories260K", "--method", "magnitude", "--sparsity", "0.6", "--allocation", "global",
+        CliRun r = run("prune", "--model", "stories260K", "--method", "magnitude", "--sparsity", "0.6", "--allocation", "global",
                 "--min-density", "0.2", "--out", out.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
@@ -117,7 +99,7 @@ class PruneCommandTest {
         Path text = dir.resolve("calib.txt");
         Files.writeString(text, "Once upon a time, there was a little dog named Max. He liked to run in the park. ".repeat(300));
         Path out = dir.resolve("text.bin");
-        Run r = run("prune", "--model", "stories260K", "--method", "sparsegpt", "--sparsity", "0.5", "--calib", text.toString(),
+        CliRun r = run("prune", "--model", "stories260K", "--method", "sparsegpt", "--sparsity", "0.5", "--calib", text.toString(),
                 "--nsamples", "8", "--seqlen", "128", "--seed", "3", "--eval", text.toString(), "--eval-seqlen", "128",
                 "--max-eval-windows", "4", "--out", out.toString(), "--json");
         assertEquals(0, r.code(), r.err());
@@ -152,12 +134,7 @@ class PruneCommandTest {
         }
     }
 
-    private static void assertBad(Run r, String mention) {
-        assertEquals(2, r.code(), r.out() + r.err());
-        String err = r.err().strip();
-        assertTrue(err.startsWith("prune4j: "), err);
-        assertTrue(err.contains(mention), err);
-        assertFalse(err.contains("\tat "), "no stack trace: " + err);
-        assertTrue(err.lines().count() <= 2, err);
+    private static void assertBad(CliRun r, String mention) {
+        r.assertUserError(mention);
     }
 }
