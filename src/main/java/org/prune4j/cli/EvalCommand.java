@@ -29,10 +29,11 @@ import picocli.CommandLine.Spec;
  * scored on its own from position 0; {@code ppl = exp(mean of the windows' mean cross-entropy)}).
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Perplexity of a language model on a text file or on token ids,",
-            "or (with --arch and --images) the accuracy of an image classifier checkpoint.",
-            "Decoder blocks are streamed from the memory-mapped checkpoint one at a time, so a model larger than",
-            "memory can be evaluated: peak memory is one block, the embedding and classifier, and the activations."})
+        description = {"Perplexity of a language model, or accuracy of an image classifier.",
+            "Language models: --text FILE or --ids FILE.safetensors[:TENSOR]; each window is scored independently "
+                + "(Wanda/SparseGPT protocol). Decoder blocks are streamed from the memory-mapped checkpoint one at a "
+                + "time, so a model larger than memory can be evaluated.",
+            "Image classifiers: --arch NAME --images FILE with a PyTorch or safetensors checkpoint as --model."})
 public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "MODEL",
             description = "Model: a bundled name (stories260K), a llama2.c file or a Hugging Face directory;"
