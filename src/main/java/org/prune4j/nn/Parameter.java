@@ -56,7 +56,8 @@ public final class Parameter {
         if (!keep.getShape().equals(value.getShape())) {
             throw new IllegalArgumentException("mask shape " + keep.getShape() + " != parameter shape " + value.getShape());
         }
-        NDArray m = keep.toType(value.getDataType(), true);
+        // DJL's toType(sameType, copy=true) returns an alias on PyTorch: duplicate so the mask owns its memory.
+        NDArray m = keep.getDataType() == value.getDataType() ? keep.duplicate() : keep.toType(value.getDataType(), true);
         m.attach(value.getManager());
         if (mask != null) {
             mask.close();

@@ -1,0 +1,57 @@
+package org.prune4j.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.prune4j.experiment.Outcome;
+import org.prune4j.experiment.PruningSettings;
+import org.prune4j.experiment.SettingsFlags;
+import org.prune4j.experiment.TrainExperiment;
+import org.prune4j.experiment.TrainingSettings;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code prune4j train}: trains a vision network from scratch — dense, with gradual magnitude pruning,
+ * or pruned at initialisation (SNIP, GraSP, SynFlow, random) — in a run folder under {@code --out} named
+ * by the hash of its settings; re-running the same settings prints the finished result.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Train a vision network, optionally pruning it gradually or at initialisation.")
+public final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder holding the run folders.")
+    Path out;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the dataset files are (see Datasets).")
+    Path dataDir;
+
+    @Option(names = "--json", description = "Print one JSON object with the results.")
+    boolean json;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "Compute threads (0: the engine's default). 1 is fastest for small networks on a busy machine.")
+    int threads;
+
+    @Spec
+    CommandSpec spec;
+
+    /** The command with the settings records' flags added. */
+    static CommandLine create() {
+        CommandLine cl = new CommandLine(new TrainCommand());
+        SettingsFlags.addOptions(cl.getCommandSpec(), TrainingSettings.DEFAULTS);
+        SettingsFlags.addOptions(cl.getCommandSpec(), PruningSettings.DEFAULTS);
+        return cl;
+    }
+
+    @Override
+    public Integer call() {
+        EngineThreads.set(threads);
+        TrainingSettings ts = SettingsFlags.read(spec, TrainingSettings.class);
+        PruningSettings ps = SettingsFlags.read(spec, PruningSettings.class);
+        Outcome o = TrainExperiment.run(ts, ps, out, dataDir, System.err);
+        ExperimentOutput.print(spec.commandLine().getOut(), o, json);
+        return 0;
+    }
+}

@@ -1,0 +1,94 @@
+package org.prune4j.prune.training;
+
+import ai.djl.ndarray.NDArray;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.prune4j.nn.Parameter;
+import org.prune4j.prune.allocation.PrunableTensor;
+import org.prune4j.prune.allocation.SparsityAllocation;
+
+/**
+ * Connects module parameters to {@link SparsityAllocation}: describes them as {@link PrunableTensor}s
+ * (each its own group) and turns the allocation's per-tensor sparsities plus scores into masks.
+ */
+public final class PrunableTensors {
+    private PrunableTensors() {}
+
+    /** The weights as allocation inputs, with scores from {@code scores} (computed on demand). */
+    public static List<PrunableTensor> describe(Map<String, Parameter> weights, Function<String, float[]> scores) {
+        List<PrunableTensor> out = new ArrayList<>();
+        int group = 0;
+        for (Map.Entry<String, Parameter> e : weights.entrySet()) {
+            String name = e.getKey();
+            out.add(new PrunableTensor(name, group++, e.getValue().value().getShape().getShape(), () -> scores.apply(name)));
+        }
+        return out;
+    }
+
+    /** |W| of a parameter (pruned entries are 0), row-major. */
+    public static float[] magnitudes(Parameter p) {
+        float[] w = p.value().toFloatArray();
+        for (int i = 0; i < w.length; i++) {
+            w[i] = Math.abs(w[i]);
+        }
+        return w;
+    }
+
+    /** The current keep-mask as floats (all ones when the parameter has none). */
+    public static float[] currentMask(Parameter p) {
+        if (p.mask() == null) {
+            float[] ones = new float[Math.toIntExact(p.numel())];
+            java.util.Arrays.fill(ones, 1f);
+            return ones;
+        }
+        return p.mask().toFloatArray();
+    }
+
+    /**
+     * Allocates {@code target} over {@code weights} with {@code allocation}, then masks each tensor by its
+     * {@code scores} (lowest pruned first, already-pruned entries before all others). Returns the new
+     * masks by name; they are also set on the parameters.
+     */
+    public static Map<String, float[]> prune(Map<String, Parameter> weights, Map<String, float[]> scores,
+            SparsityAllocation allocation, double target) {
+        Map<String, Double> sparsity = allocation.allocate(describe(weights, scores::get), target);
+        Map<String, float[]> masks = new LinkedHashMap<>();
+        for (Map.Entry<String, Parameter> e : weights.entrySet()) {
+            Parameter p = e.getValue();
+            Double s = sparsity.get(e.getKey());
+            if (s == null) {
+                throw new IllegalStateException(allocation.name() + " allocation gave no sparsity for " + e.getKey());
+            }
+            float[] previous = p.mask() == null ? null : p.mask().toFloatArray();
+            long k = MaskSelection.pruneCount(s, p.numel());
+            if (previous != null) {
+                k = Math.max(k, MaskSelection.prunedCount(previous));
+            }
+            float[] mask = MaskSelection.keepMask(scores.get(e.getKey()), previous, k);
+            setMask(p, mask);
+            masks.put(e.getKey(), mask);
+        }
+        return masks;
+    }
+
+    /** Sets a float keep-mask on a parameter. */
+    public static void setMask(Parameter p, float[] mask) {
+        try (NDArray m = p.value().getManager().create(mask, p.value().getShape())) {
+            p.setMask(m);
+        }
+    }
+
+    /** Fraction of all entries of {@code weights} their masks keep. */
+    public static double density(Map<String, Parameter> weights) {
+        long total = 0;
+        long kept = 0;
+        for (Parameter p : weights.values()) {
+            total += p.numel();
+            kept += p.numel() - (p.mask() == null ? 0 : MaskSelection.prunedCount(p.mask().toFloatArray()));
+        }
+        return total == 0 ? 1 : kept / (double) total;
+    }
+}
