@@ -11,7 +11,9 @@ import ai.djl.ndarray.types.Shape;
  * from forward-hook inputs exactly like {@code SparseGPT.add_batch}.
  *
  * <p>For an input of shape {@code [B, T, in]} (or {@code [T, in]}, counted as {@code B = 1}), the
- * float32 update is {@code H *= n / (n + B); n += B; x = sqrt(2 / n) · inpᵀ; H += x xᵀ}, so {@code n}
+ * float32 update is {@code H *= n / (n + B); n += B; H += (2 / n) · inpᵀ inp} (the reference scales the input by
+ * {@code sqrt(2 / n)} first; here the scale is applied to the product, which avoids copying the input
+ * and changes only float32 rounding), so {@code n}
  * counts <em>sequences</em> (the batch dimension), not tokens, and feeding sequences one by one or in
  * batches gives the same {@code H} up to rounding. Any constant scale of {@code H} cancels in
  * SparseGPT.
@@ -57,15 +59,15 @@ public final class HessianStatistics implements AutoCloseable {
                     hessian.muli((float) ((double) samples / (samples + b)));
                 }
                 samples += b;
-                try (NDArray xs = x.mul((float) Math.sqrt(2.0 / samples))) {
-                    if (inFeatures <= TILE) {
-                        try (NDArray xt = xs.transpose();
-                                NDArray g = xt.matMul(xs)) {
-                            hessian.addi(g);
-                        }
-                    } else {
-                        addLowerTiles(xs);
+                // (2/n) xᵀx: the scale goes on the (small) product, not on a copy of the input
+                float scale = (float) (2.0 / samples);
+                if (inFeatures <= TILE) {
+                    try (NDArray xt = x.transpose();
+                            NDArray g = xt.matMul(x)) {
+                        hessian.addi(g.muli(scale));
                     }
+                } else {
+                    addLowerTiles(x, scale);
                 }
             }
         } finally {
@@ -75,8 +77,8 @@ public final class HessianStatistics implements AutoCloseable {
         }
     }
 
-    /** H[a, b] += xs[:, a]ᵀ · xs[:, b] for the tiles a >= b. */
-    private void addLowerTiles(NDArray xs) {
+    /** H[a, b] += scale · x[:, a]ᵀ · x[:, b] for the tiles a >= b. */
+    private void addLowerTiles(NDArray xs, float scale) {
         for (int a0 = 0; a0 < inFeatures; a0 += TILE) {
             int a1 = Math.min(inFeatures, a0 + TILE);
             try (NDArray xa = xs.get(new NDIndex(":, " + a0 + ":" + a1));
@@ -86,7 +88,7 @@ public final class HessianStatistics implements AutoCloseable {
                     try (NDArray xb = xs.get(new NDIndex(":, " + b0 + ":" + b1));
                             NDArray g = xat.matMul(xb);
                             NDArray target = hessian.get(new NDIndex(a0 + ":" + a1 + ", " + b0 + ":" + b1))) {
-                        target.addi(g);
+                        target.addi(g.muli(scale));
                     }
                 }
             }

@@ -1,8 +1,10 @@
 package org.prune4j.prune.oneshot;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.ByteOrder;
 
 /** Conversions between 2-D NDArrays and row-major float arrays. */
 final class Matrices {
@@ -18,14 +20,31 @@ final class Matrices {
         return new int[] {Math.toIntExact(s.get(0)), Math.toIntExact(s.get(1))};
     }
 
-    /** The values as float32, row-major (a copy). */
+    /**
+     * The values as float32 in row-major order of {@code a}'s logical shape (a copy; works for
+     * non-contiguous views such as a transpose). Reads through a direct view of a contiguous native
+     * array, so no intermediate heap byte array is made.
+     */
     static float[] toFloats(NDArray a) {
-        if (a.getDataType() == DataType.FLOAT32) {
-            return a.toFloatArray();
+        float[] out = new float[Math.toIntExact(a.size())];
+        if (out.length == 0) {
+            return out;
         }
-        try (NDArray f = a.toType(DataType.FLOAT32, true)) {
-            return f.toFloatArray();
+        try (NDArray f = a.getDataType() == DataType.FLOAT32 ? null : a.toType(DataType.FLOAT32, false);
+                NDArray flat = (f == null ? a : f).reshape(-1)) {
+            // reshape(-1) is a view of a contiguous array and a contiguous copy of anything else
+            flat.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().get(0, out);
         }
+        return out;
+    }
+
+    /** A new {@code [rows, cols]} float32 array in {@code manager} (torch-allocated, freed on close). */
+    static NDArray toNDArray(NDManager manager, float[] values, int rows, int cols) {
+        NDArray a = manager.zeros(new Shape(rows, cols), DataType.FLOAT32);
+        if (values.length > 0) {
+            a.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().put(0, values);
+        }
+        return a;
     }
 
     static void checkSize(float[] a, int rows, int cols) {

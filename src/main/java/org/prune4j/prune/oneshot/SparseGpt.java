@@ -95,9 +95,9 @@ public final class SparseGpt {
      * @param weight row-major {@code rows × cols} (a new array; the input is not modified)
      */
     public record Result(int rows, int cols, float[] weight, PruningMask mask) {
-        /** The updated weight as a {@code [rows, cols]} float32 NDArray in {@code manager}. */
+        /** The updated weight as a new {@code [rows, cols]} float32 NDArray in {@code manager}. */
         public NDArray weight(NDManager manager) {
-            return manager.create(weight, new Shape(rows, cols));
+            return Matrices.toNDArray(manager, weight, rows, cols);
         }
     }
 

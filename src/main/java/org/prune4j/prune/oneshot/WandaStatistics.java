@@ -1,6 +1,7 @@
 package org.prune4j.prune.oneshot;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 
 /**
@@ -35,10 +36,22 @@ public final class WandaStatistics {
         float[] sq;
         try (NDArray f = input.getDataType() == DataType.FLOAT32 ? null : input.toType(DataType.FLOAT32, true)) {
             NDArray x = f == null ? input : f;
-            try (NDArray x2 = x.reshape(-1, inFeatures);
-                    NDArray squares = x2.square();
-                    NDArray sums = squares.sum(new int[] {0})) {
-                sq = sums.toFloatArray();
+            try (NDArray x2 = x.reshape(-1, inFeatures)) {
+                // token chunks bound the temporary of the squares
+                long tokens = x2.getShape().get(0);
+                long chunk = Math.max(1, (16L << 20) / inFeatures);
+                sq = new float[inFeatures];
+                for (long t0 = 0; t0 < tokens; t0 += chunk) {
+                    long t1 = Math.min(tokens, t0 + chunk);
+                    try (NDArray part = x2.get(new NDIndex(t0 + ":" + t1));
+                            NDArray squares = part.square();
+                            NDArray sums = squares.sum(new int[] {0})) {
+                        float[] s = sums.toFloatArray();
+                        for (int j = 0; j < inFeatures; j++) {
+                            sq[j] += s[j];
+                        }
+                    }
+                }
             }
         }
         synchronized (this) {
