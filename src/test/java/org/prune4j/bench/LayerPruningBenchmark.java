@@ -48,7 +48,8 @@ import org.prune4j.prune.oneshot.WandaStatistics;
  * java -Xmx1g -cp target/classes:target/test-classes:$(cat cp.txt) org.prune4j.bench.LayerPruningBenchmark [--quick]
  * </pre>
  * with {@code cp.txt} from {@code ./mvnw -q dependency:build-classpath -Dmdep.outputFile=cp.txt}.
- * {@code --linear-only} / {@code --block-only} run one part. {@code --quick} shrinks every size (d 1024, 16 × 512 tokens; block 1024/2752, 8 × 512 tokens).
+ * {@code --linear-only} / {@code --block-only} run one part; {@code --block-seqs=N} changes the block's
+ * number of calibration sequences (development only: the targets are for 32). {@code --quick} shrinks every size (d 1024, 16 × 512 tokens; block 1024/2752, 8 × 512 tokens).
  */
 public final class LayerPruningBenchmark {
     private static final long GIB = 1L << 30;
@@ -64,19 +65,25 @@ public final class LayerPruningBenchmark {
     private final int batch = 4;
     private final int blockBatch = 1;
 
-    private LayerPruningBenchmark(boolean quick) {
+    private LayerPruningBenchmark(boolean quick, int blockSeqsOverride) {
         this.quick = quick;
         this.d = quick ? 1024 : 4096;
         this.linearSeqs = quick ? 16 : 128;
         this.seqLen = quick ? 512 : 2048;
         this.hidden = quick ? 1024 : 4096;
         this.inter = quick ? 2752 : 11008;
-        this.blockSeqs = quick ? 8 : 32;
+        this.blockSeqs = blockSeqsOverride > 0 ? blockSeqsOverride : quick ? 8 : 32;
     }
 
     public static void main(String[] args) throws Exception {
         boolean quick = Arrays.asList(args).contains("--quick");
-        new LayerPruningBenchmark(quick).run(args);
+        int seqs = 0;
+        for (String a : args) {
+            if (a.startsWith("--block-seqs=")) {
+                seqs = Integer.parseInt(a.substring("--block-seqs=".length()));
+            }
+        }
+        new LayerPruningBenchmark(quick, seqs).run(args);
     }
 
     private void run(String[] args) throws Exception {
@@ -280,9 +287,8 @@ public final class LayerPruningBenchmark {
                 String in = inputOf.get(name);
                 long a = System.nanoTime();
                 SparseGpt.Result r = new SparseGpt().prune(w, stats.get(in), p);
-                NDArray updated = r.weight(s);
-                w.close();
-                weights.put(name, updated);
+                r.copyWeightInto(w); // replace the weight in place, as a pipeline would
+
                 double t = (System.nanoTime() - a) / 1e9;
                 pruneTime += t;
                 lines.add(String.format(Locale.ROOT, "  %-9s %5dx%-5d %7.2f s  sparsity %.4f", name, r.rows(), r.cols(),

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.prune4j.prune.linalg.InverseCholesky;
 
 /**
  * SparseGPT's layer Hessian {@code H = (2 / n) Σ x xᵀ} for one Linear layer, accumulated call by call
@@ -25,8 +26,9 @@ import ai.djl.ndarray.types.Shape;
  * the products may differ from one full matmul.
  *
  * <p>{@code H} is an {@code [in, in]} float32 NDArray in this object's own manager; {@link #close()}
- * frees it. Layers that see the same input (q/k/v projections) can share one instance: pruning reads
- * {@code H} and never modifies it. Thread-safe.
+ * frees it. Layers that see the same input (q/k/v projections, gate/up) can share one instance:
+ * pruning reads {@code H} and never modifies it, and SparseGPT's damped inverse factor is computed once
+ * and kept here ({@code cols²} more floats) until the next {@code add} or {@code close}. Thread-safe.
  */
 public final class HessianStatistics implements AutoCloseable {
     private final NDManager manager;
@@ -38,6 +40,10 @@ public final class HessianStatistics implements AutoCloseable {
     private long samples;
     /** True when only the lower tiles are current (the upper ones need mirroring before a read). */
     private boolean upperStale;
+    /** SparseGPT's factor of the current H, with the settings it was made for; null when stale. */
+    private InverseFactor factor;
+    private double factorDamp;
+    private InverseCholesky.Precision factorPrecision;
 
     /** Empty statistics whose {@code H} lives in a sub-manager of {@code parent}. */
     public HessianStatistics(NDManager parent, int inFeatures) {
@@ -55,6 +61,7 @@ public final class HessianStatistics implements AutoCloseable {
         NDArray f = input.getDataType() == DataType.FLOAT32 ? null : input.toType(DataType.FLOAT32, true);
         try (NDArray x = (f == null ? input : f).reshape(-1, inFeatures)) {
             synchronized (this) {
+                dropFactor();
                 if (samples > 0) {
                     hessian.muli((float) ((double) samples / (samples + b)));
                 }
@@ -94,6 +101,29 @@ public final class HessianStatistics implements AutoCloseable {
             }
         }
         upperStale = true;
+    }
+
+    /**
+     * SparseGPT's damped inverse factor of the current {@code H}, computed on first use and kept (in
+     * this object's manager) until the next {@link #add} or {@link #close()}, so that layers sharing
+     * these statistics factor {@code H} once.
+     */
+    synchronized InverseFactor inverseFactor(double percDamp, InverseCholesky.Precision precision) {
+        if (factor == null || factorDamp != percDamp || factorPrecision != precision) {
+            dropFactor();
+            mirror();
+            factor = InverseFactor.of(hessian, percDamp, precision, manager);
+            factorDamp = percDamp;
+            factorPrecision = precision;
+        }
+        return factor;
+    }
+
+    private void dropFactor() {
+        if (factor != null) {
+            factor.u().close();
+            factor = null;
+        }
     }
 
     /** Copies the lower tiles onto the upper ones (H[b, a] = H[a, b]ᵀ) when they are stale. */

@@ -1,7 +1,6 @@
 package org.prune4j.prune.oneshot;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteOrder;
@@ -38,13 +37,35 @@ final class Matrices {
         return out;
     }
 
-    /** A new {@code [rows, cols]} float32 array in {@code manager} (torch-allocated, freed on close). */
-    static NDArray toNDArray(NDManager manager, float[] values, int rows, int cols) {
-        NDArray a = manager.zeros(new Shape(rows, cols), DataType.FLOAT32);
-        if (values.length > 0) {
-            a.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().put(0, values);
+    /**
+     * The transpose of a 2-D array as a row-major {@code [cols][rows]} float32 Java array, read in row
+     * tiles from a direct view (no full-size intermediate copy for a contiguous float32 input).
+     */
+    static float[] toFloatsTransposed(NDArray a) {
+        int[] rc = rowsCols(a);
+        int rows = rc[0];
+        int cols = rc[1];
+        float[] t = new float[rows * cols];
+        if (t.length == 0) {
+            return t;
         }
-        return a;
+        try (NDArray f = a.getDataType() == DataType.FLOAT32 ? null : a.toType(DataType.FLOAT32, false);
+                NDArray flat = (f == null ? a : f).reshape(-1)) {
+            java.nio.FloatBuffer fb = flat.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            int tileRows = Math.max(1, Math.min(rows, (1 << 20) / cols));
+            float[] tile = new float[tileRows * cols];
+            for (int r0 = 0; r0 < rows; r0 += tileRows) {
+                int r1 = Math.min(rows, r0 + tileRows);
+                fb.get(r0 * cols, tile, 0, (r1 - r0) * cols);
+                for (int c = 0; c < cols; c++) {
+                    int dst = c * rows;
+                    for (int r = r0; r < r1; r++) {
+                        t[dst + r] = tile[(r - r0) * cols + c];
+                    }
+                }
+            }
+        }
+        return t;
     }
 
     static void checkSize(float[] a, int rows, int cols) {
