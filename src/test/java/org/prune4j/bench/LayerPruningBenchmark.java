@@ -265,6 +265,9 @@ public final class LayerPruningBenchmark {
                     }
                 }
             }
+            stats.values().forEach(HessianStatistics::finish); // only pruning follows: factor H in place
+            System.out.printf(Locale.ROOT, "  after the statistics: RSS %.2f GiB, peak so far %.2f GiB%n",
+                    procStatusKb("VmRSS") / (double) (1 << 20), procStatusKb("VmHWM") / (double) (1 << 20));
             Map<String, String> inputOf = Map.of("q_proj", "attn", "k_proj", "attn", "v_proj", "attn", "o_proj", "o",
                     "gate_proj", "mlp", "up_proj", "mlp", "down_proj", "down");
             // largest Hessian first, freeing each set of statistics after its last user
@@ -291,8 +294,9 @@ public final class LayerPruningBenchmark {
 
                 double t = (System.nanoTime() - a) / 1e9;
                 pruneTime += t;
-                lines.add(String.format(Locale.ROOT, "  %-9s %5dx%-5d %7.2f s  sparsity %.4f", name, r.rows(), r.cols(),
-                        t, r.mask().sparsity()));
+                lines.add(String.format(Locale.ROOT, "  %-9s %5dx%-5d %7.2f s  sparsity %.4f  (RSS now %.2f GiB, peak so far %.2f GiB)",
+                        name, r.rows(), r.cols(), t, r.mask().sparsity(), procStatusKb("VmRSS") / (double) (1 << 20),
+                        procStatusKb("VmHWM") / (double) (1 << 20)));
                 if (remainingUsers.merge(in, -1, Integer::sum) == 0) {
                     stats.remove(in).close();
                 }

@@ -44,6 +44,10 @@ public final class HessianStatistics implements AutoCloseable {
     private InverseFactor factor;
     private double factorDamp;
     private InverseCholesky.Precision factorPrecision;
+    /** After {@link #finish()}: no more input; the float32 factor may then replace H in place. */
+    private boolean finished;
+    /** True once H's storage holds SparseGPT's factor instead of H. */
+    private boolean consumed;
 
     /** Empty statistics whose {@code H} lives in a sub-manager of {@code parent}. */
     public HessianStatistics(NDManager parent, int inFeatures) {
@@ -58,6 +62,11 @@ public final class HessianStatistics implements AutoCloseable {
     /** Adds one hook input of shape {@code [B, T, in]} or {@code [T, in]} (any float dtype). */
     public void add(NDArray input) {
         int b = batchSize(input, inFeatures);
+        synchronized (this) {
+            if (finished) {
+                throw new IllegalStateException("add after finish(): the statistics are closed for input");
+            }
+        }
         NDArray f = input.getDataType() == DataType.FLOAT32 ? null : input.toType(DataType.FLOAT32, true);
         try (NDArray x = (f == null ? input : f).reshape(-1, inFeatures)) {
             synchronized (this) {
@@ -110,20 +119,40 @@ public final class HessianStatistics implements AutoCloseable {
      */
     synchronized InverseFactor inverseFactor(double percDamp, InverseCholesky.Precision precision) {
         if (factor == null || factorDamp != percDamp || factorPrecision != precision) {
+            if (consumed) {
+                throw new IllegalStateException("H was replaced by SparseGPT's factor for percdamp " + factorDamp + ", "
+                        + factorPrecision + "; cannot factor it again for percdamp " + percDamp + ", " + precision);
+            }
             dropFactor();
             mirror();
-            factor = InverseFactor.of(hessian, percDamp, precision, manager);
+            if (finished && precision == InverseCholesky.Precision.FLOAT32) {
+                factor = InverseFactor.inPlace(hessian, percDamp);
+                consumed = true;
+            } else {
+                factor = InverseFactor.of(hessian, percDamp, precision, manager);
+            }
             factorDamp = percDamp;
             factorPrecision = precision;
         }
         return factor;
     }
 
+    /**
+     * Declares the calibration finished: further {@link #add} calls fail, and SparseGPT (float32
+     * factor, the default) then computes its factor in the storage of {@code H}, saving
+     * {@code in²} floats. After that first pruning, {@link #hessian()} is no longer available (the
+     * factor is reused by every layer sharing these statistics). Call it when the statistics will
+     * only be used for pruning.
+     */
+    public synchronized void finish() {
+        finished = true;
+    }
+
     private void dropFactor() {
-        if (factor != null) {
+        if (factor != null && !consumed) {
             factor.u().close();
-            factor = null;
         }
+        factor = null;
     }
 
     /** Copies the lower tiles onto the upper ones (H[b, a] = H[a, b]ᵀ) when they are stale. */
@@ -166,14 +195,22 @@ public final class HessianStatistics implements AutoCloseable {
 
     /** The accumulated {@code [in, in]} float32 {@code H} (owned by this object; do not modify or close). */
     public synchronized NDArray hessian() {
+        checkNotConsumed();
         mirror();
         return hessian;
     }
 
     /** A row-major copy of {@code H}. */
     public synchronized float[] toFloatArray() {
+        checkNotConsumed();
         mirror();
         return hessian.toFloatArray();
+    }
+
+    private void checkNotConsumed() {
+        if (consumed) {
+            throw new IllegalStateException("H was replaced in place by SparseGPT's factor (after finish())");
+        }
     }
 
     @Override

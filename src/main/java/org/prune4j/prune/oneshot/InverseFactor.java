@@ -18,13 +18,30 @@ record InverseFactor(NDArray u, boolean[] dead) {
 
     /** Computes the factor of {@code hessian} ({@code [n, n]} float32, not modified) into {@code manager}. */
     static InverseFactor of(NDArray hessian, double percDamp, InverseCholesky.Precision precision, NDManager manager) {
-        int n = Math.toIntExact(hessian.getShape().get(0));
+        boolean[] dead = new boolean[Math.toIntExact(hessian.getShape().get(0))];
+        float[] diag = dampedDiagonal(hessian, percDamp, dead);
+        return new InverseFactor(InverseCholesky.upperFactorOfInverse(hessian, diag, precision, manager), dead);
+    }
+
+    /**
+     * Computes the float32 factor in the storage of {@code hessian} (contiguous, owned by the caller),
+     * which then holds {@code U}.
+     */
+    static InverseFactor inPlace(NDArray hessian, double percDamp) {
+        boolean[] dead = new boolean[Math.toIntExact(hessian.getShape().get(0))];
+        float[] diag = dampedDiagonal(hessian, percDamp, dead);
+        InverseCholesky.upperFactorOfInverseInPlace(hessian, diag);
+        return new InverseFactor(hessian, dead);
+    }
+
+    /** diag(H) with dead entries set to 1 (flagged in {@code dead}) plus the damping. */
+    private static float[] dampedDiagonal(NDArray hessian, double percDamp, boolean[] dead) {
+        int n = dead.length;
         float[] diag;
         try (NDArray flat = hessian.reshape(-1);
                 NDArray d = flat.get(new NDIndex("::" + (n + 1)))) {
             diag = d.toFloatArray();
         }
-        boolean[] dead = new boolean[n];
         double sum = 0;
         for (int j = 0; j < n; j++) {
             if (diag[j] == 0f) {
@@ -38,6 +55,6 @@ record InverseFactor(NDArray u, boolean[] dead) {
         for (int j = 0; j < n; j++) {
             diag[j] += damp;
         }
-        return new InverseFactor(InverseCholesky.upperFactorOfInverse(hessian, diag, precision, manager), dead);
+        return diag;
     }
 }

@@ -148,10 +148,17 @@ public final class SparseGpt {
             if (!target.getShape().equals(new Shape(rows, cols))) {
                 throw new IllegalArgumentException("target is " + target.getShape() + ", weight [" + rows + ", " + cols + "]");
             }
+            // one direct buffer for all tiles: DJL wraps a direct buffer without copying, and set() copies
+            // synchronously, so the buffer can be refilled for the next tile
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocateDirect(tileRows() * cols * 4)
+                    .order(ByteOrder.nativeOrder());
             try (NDManager scope = target.getManager().newSubManager()) {
                 forRowTiles((r0, r1, tile) -> {
+                    int n = (r1 - r0) * cols;
+                    buffer.asFloatBuffer().put(0, tile, 0, n);
                     try (NDManager t = scope.newSubManager()) {
-                        NDArray chunk = t.create(java.util.Arrays.copyOf(tile, (r1 - r0) * cols), new Shape(r1 - r0, cols));
+                        NDArray chunk = t.create(buffer.slice(0, n * 4).order(ByteOrder.nativeOrder()),
+                                new Shape(r1 - r0, cols), DataType.FLOAT32);
                         NDArray typed = chunk.toType(target.getDataType(), false);
                         typed.attach(t);
                         target.set(new NDIndex(r0 + ":" + r1), typed);
@@ -165,8 +172,12 @@ public final class SparseGpt {
         }
 
         /** Row tiles of the row-major weight (about 4 MiB each), transposed back from {@code weightT}. */
+        private int tileRows() {
+            return (int) Math.max(1, Math.min(rows, (1L << 20) / Math.max(1, cols)));
+        }
+
         private void forRowTiles(TileBody body) {
-            int tileRows = (int) Math.max(1, Math.min(rows, (1L << 20) / Math.max(1, cols)));
+            int tileRows = tileRows();
             float[] tile = new float[tileRows * cols];
             for (int r0 = 0; r0 < rows; r0 += tileRows) {
                 int r1 = Math.min(rows, r0 + tileRows);

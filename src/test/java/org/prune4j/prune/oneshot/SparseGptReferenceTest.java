@@ -184,8 +184,18 @@ class SparseGptReferenceTest {
             // the cached factor is dropped when more data arrives
             SparseGpt.Result before = new SparseGpt().prune(w, h, pattern("unstructured50"));
             h.add(m.create(c.x, new Shape(c.tokens(), c.cols)).get("0:128"));
-            SparseGpt.Result after = new SparseGpt().prune(w, h, pattern("unstructured50"));
+            SparseGpt.Result after = new SparseGpt().prune(c.w, c.rows, c.cols, h.hessian(), pattern("unstructured50"));
             assertTrue(maxAbsDiff(before.weight(), after.weight()) > 0, "the factor was not recomputed");
+            // finished statistics: the factor replaces H in place, with the same result
+            h.finish();
+            SparseGpt.Result inPlace = new SparseGpt().prune(w, h, pattern("unstructured50"));
+            assertEquals(0.0, maxAbsDiff(after.weight(), inPlace.weight()));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(after.mask().pruned(), inPlace.mask().pruned());
+            SparseGpt.Result again = new SparseGpt().prune(w, h, pattern("2of4")); // reuses the factor
+            assertEquals((long) c.rows * c.cols / 2, again.mask().prunedCount());
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, h::hessian);
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> h.add(m.zeros(new Shape(1, 128, c.cols))));
         }
     }
 
