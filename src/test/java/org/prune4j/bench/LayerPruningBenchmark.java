@@ -45,7 +45,7 @@ import org.prune4j.prune.oneshot.WandaStatistics;
  *
  * <p>Run (after {@code ./mvnw -q test-compile}):
  * <pre>
- * java -Xmx1g -cp target/classes:target/test-classes:$(cat cp.txt) org.prune4j.bench.LayerPruningBenchmark [--quick]
+ * java -Xmx640m -cp target/classes:target/test-classes:$(cat cp.txt) org.prune4j.bench.LayerPruningBenchmark [--quick]
  * </pre>
  * with {@code cp.txt} from {@code ./mvnw -q dependency:build-classpath -Dmdep.outputFile=cp.txt}.
  * {@code --linear-only} / {@code --block-only} run one part; {@code --block-seqs=N} changes the block's

@@ -62,15 +62,6 @@ public final class InverseCholesky {
     }
 
     /**
-     * {@code U} (upper triangular, positive diagonal, zeros below) with {@code Uᵀ U = A⁻¹}, as a new
-     * {@code [n, n]} float32 array in {@code manager}.
-     *
-     * @param a symmetric {@code [n, n]} float32 matrix; only its lower triangle and, unless
-     *     {@code diagonal} is given, its diagonal are read
-     * @param diagonal replaces {@code A}'s diagonal when non-null (e.g. after damping), length n
-     * @throws NotPositiveDefiniteException when a pivot is not positive
-     */
-    /**
      * Like {@link #upperFactorOfInverse} with float32 precision, but computed in the storage of
      * {@code a}, which must be a contiguous float32 {@code [n, n]} symmetric array owned by the caller:
      * on return {@code a} holds {@code U} and {@code A} is gone. Saves the {@code n²} work matrix.
@@ -92,6 +83,15 @@ public final class InverseCholesky {
         w.rotateInPlace();
     }
 
+    /**
+     * {@code U} (upper triangular, positive diagonal, zeros below) with {@code Uᵀ U = A⁻¹}, as a new
+     * {@code [n, n]} float32 array in {@code manager}.
+     *
+     * @param a symmetric {@code [n, n]} float32 matrix; only its upper triangle and, unless
+     *     {@code diagonal} is given, its diagonal are read
+     * @param diagonal replaces {@code A}'s diagonal when non-null (e.g. after damping), length n
+     * @throws NotPositiveDefiniteException when a pivot is not positive
+     */
     public static NDArray upperFactorOfInverse(NDArray a, float[] diagonal, Precision precision, NDManager manager) {
         Shape s = a.getShape();
         if (s.dimension() != 2 || s.get(0) != s.get(1)) {

@@ -64,26 +64,6 @@ public final class WandaStatistics {
         }
     }
 
-    /** Adds a row-major {@code [tokens, in]} block counted as {@code sequences} samples. */
-    public synchronized void add(float[] rows, int sequences) {
-        if (rows.length % inFeatures != 0) {
-            throw new IllegalArgumentException(rows.length + " values are not whole rows of " + inFeatures);
-        }
-        float[] sq = new float[inFeatures];
-        for (int t = 0; t < rows.length; t += inFeatures) {
-            for (int j = 0; j < inFeatures; j++) {
-                float v = rows[t + j];
-                sq[j] += v * v;
-            }
-        }
-        float decay = (float) ((double) samples / (samples + sequences));
-        samples += sequences;
-        float n = samples;
-        for (int j = 0; j < inFeatures; j++) {
-            scalerRow[j] = scalerRow[j] * decay + sq[j] / n;
-        }
-    }
-
     /** Number of input features. */
     public int inFeatures() {
         return inFeatures;

@@ -168,6 +168,29 @@ class NOfMAndEdgeCaseTest {
     }
 
     @Test
+    void magnitudeCanPruneAnExactCountWithStableTies() {
+        int rows = 7;
+        int cols = 9;
+        float[] w = new float[rows * cols];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (i % 3 == 0 ? -1 : 1) * ((i * 7) % 5); // many ties, zeros included
+        }
+        for (long count : new long[] {0, 1, 13, 30, 63}) {
+            PruningMask m = Magnitude.maskExactly(w, rows, cols, count);
+            assertEquals(count, m.prunedCount());
+            // the pruned set is a prefix of the stable ascending order of |W|
+            Integer[] order = new Integer[w.length];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, (a, b) -> Float.compare(Math.abs(w[a]), Math.abs(w[b])));
+            for (int j = 0; j < order.length; j++) {
+                assertEquals(j < count, m.pruned()[order[j]], "count " + count + " rank " + j);
+            }
+        }
+    }
+
+    @Test
     void deadInputsAreZeroedAndPrunedBySparseGpt() {
         int rows = 32;
         int cols = 64;
