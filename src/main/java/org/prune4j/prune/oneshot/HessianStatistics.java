@@ -12,12 +12,11 @@ import org.prune4j.prune.linalg.InverseCholesky;
  * from forward-hook inputs exactly like {@code SparseGPT.add_batch}.
  *
  * <p>For an input of shape {@code [B, T, in]} (or {@code [T, in]}, counted as {@code B = 1}), the
- * float32 update is {@code H *= n / (n + B); n += B; H += (2 / n) · inpᵀ inp} (the reference scales the input by
- * {@code sqrt(2 / n)} first; here the scale is applied to the product, which avoids copying the input
- * and changes only float32 rounding), so {@code n}
- * counts <em>sequences</em> (the batch dimension), not tokens, and feeding sequences one by one or in
- * batches gives the same {@code H} up to rounding. Any constant scale of {@code H} cancels in
- * SparseGPT.
+ * float32 update is {@code H *= n / (n + B); n += B; H += (2 / n) · inpᵀ inp}, so {@code n} counts
+ * <em>sequences</em> (the batch dimension), not tokens, and feeding sequences one by one or in batches
+ * gives the same {@code H} up to rounding. (The reference scales the input by {@code sqrt(2 / n)}
+ * before the product; scaling the product instead avoids a copy of the input and changes only the
+ * float32 rounding.) Any constant scale of {@code H} cancels in SparseGPT.
  *
  * <p>Symmetry halves the work for wide layers: above {@value #TILE} inputs, {@code H} is updated in
  * {@value #TILE}-wide tiles on and below the diagonal only ({@code T(T+1)/2} of the {@code T²} tile
@@ -27,8 +26,9 @@ import org.prune4j.prune.linalg.InverseCholesky;
  *
  * <p>{@code H} is an {@code [in, in]} float32 NDArray in this object's own manager; {@link #close()}
  * frees it. Layers that see the same input (q/k/v projections, gate/up) can share one instance:
- * pruning reads {@code H} and never modifies it, and SparseGPT's damped inverse factor is computed once
- * and kept here ({@code cols²} more floats) until the next {@code add} or {@code close}. Thread-safe.
+ * SparseGPT's damped inverse factor is computed once and kept here until the next {@code add} or
+ * {@code close}: {@code in²} more floats, or none after {@link #finish()}, when the factor replaces
+ * {@code H} in place. Thread-safe.
  */
 public final class HessianStatistics implements AutoCloseable {
     private final NDManager manager;

@@ -51,9 +51,12 @@ import org.prune4j.prune.linalg.InverseCholesky;
  * float32 summation order differs (against the reference loop: weights within ~3e-8, identical masks).
  * The factor is float32 by default, like the reference ({@link InverseCholesky}).
  *
- * <p>Memory besides the input: the transposed weight and the result (2 × rows × cols floats, heap),
- * {@code U} ({@code cols²} floats, native) and the factorization's work matrix while it runs, one
- * super-block of errors ({@code 1024 × rows} floats, native).
+ * <p>Memory besides the input: the transposed weight ({@code rows × cols} floats, heap, kept by the
+ * {@link Result}) and two {@code rows × cols} flag arrays; one super-block of errors
+ * ({@code 1024 × rows} floats, native); {@code U} ({@code cols²} floats, native), which
+ * {@link HessianStatistics} keeps for the layers sharing it, and which replaces {@code H} in place once
+ * the statistics are {@linkplain HessianStatistics#finish() finished} (otherwise it is an extra
+ * {@code cols²} floats next to {@code H}).
  */
 public final class SparseGpt {
     /** The reference's column block width. */
