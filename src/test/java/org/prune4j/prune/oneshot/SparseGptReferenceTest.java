@@ -155,6 +155,27 @@ class SparseGptReferenceTest {
         }
     }
 
+    /** The pipeline path: batched hooks (4 sequences per call), finished statistics, NDArray weight. */
+    @ParameterizedTest
+    @MethodSource("casesAndPatterns")
+    void batchedFinishedStatisticsMatchTheReference(String name, String pat) {
+        try (ReferenceCase c = new ReferenceCase(name); HessianStatistics h = hessian(c, manager, 4);
+                NDManager m = manager.newSubManager()) {
+            h.finish();
+            SparseGpt.Result r = new SparseGpt().prune(m.create(c.w, new Shape(c.rows, c.cols)), h, pattern(pat));
+            byte[] refMask = c.mask("sparsegpt_" + pat + "_mask");
+            int flips = 0;
+            for (int i = 0; i < refMask.length; i++) {
+                flips += (refMask[i] != 0) != r.mask().pruned()[i] ? 1 : 0;
+            }
+            float[] updated = r.weight();
+            assertTrue(flips <= refMask.length * 1e-4, flips + " mask entries differ");
+            assertTrue(maxAbsDiff(c.floats("sparsegpt_" + pat + "_W"), updated) <= 1e-4);
+            assertEquals(c.scalar("relerr_sparsegpt_" + pat),
+                    ReconstructionError.relative(c.w, updated, c.rows, c.cols, c.x), 1e-4);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("cases")
     void ndArrayApiGivesTheSameResult(String name) {
