@@ -45,10 +45,11 @@ import org.prune4j.prune.oneshot.WandaStatistics;
  *
  * <p>Run (after {@code ./mvnw -q test-compile}):
  * <pre>
- * java -Xmx4g -cp target/classes:target/test-classes:$(cat cp.txt) org.prune4j.bench.LayerPruningBenchmark [--quick]
+ * java -Xmx640m -cp target/classes:target/test-classes:$(cat cp.txt) org.prune4j.bench.LayerPruningBenchmark [--quick]
  * </pre>
  * with {@code cp.txt} from {@code ./mvnw -q dependency:build-classpath -Dmdep.outputFile=cp.txt}.
- * {@code --linear-only} / {@code --block-only} run one part. {@code --quick} shrinks every size (d 1024, 16 × 512 tokens; block 1024/2752, 8 × 512 tokens).
+ * {@code --linear-only} / {@code --block-only} run one part; {@code --block-seqs=N} changes the block's
+ * number of calibration sequences (development only: the targets are for 32). {@code --quick} shrinks every size (d 1024, 16 × 512 tokens; block 1024/2752, 8 × 512 tokens).
  */
 public final class LayerPruningBenchmark {
     private static final long GIB = 1L << 30;
@@ -60,21 +61,29 @@ public final class LayerPruningBenchmark {
     private final int hidden;
     private final int inter;
     private final int blockSeqs;
+    /** Sequences per hook call: 4 for the single Linear, 1 (as the reference pipelines run) for the block. */
     private final int batch = 4;
+    private final int blockBatch = 1;
 
-    private LayerPruningBenchmark(boolean quick) {
+    private LayerPruningBenchmark(boolean quick, int blockSeqsOverride) {
         this.quick = quick;
         this.d = quick ? 1024 : 4096;
         this.linearSeqs = quick ? 16 : 128;
         this.seqLen = quick ? 512 : 2048;
         this.hidden = quick ? 1024 : 4096;
         this.inter = quick ? 2752 : 11008;
-        this.blockSeqs = quick ? 8 : 32;
+        this.blockSeqs = blockSeqsOverride > 0 ? blockSeqsOverride : quick ? 8 : 32;
     }
 
     public static void main(String[] args) throws Exception {
         boolean quick = Arrays.asList(args).contains("--quick");
-        new LayerPruningBenchmark(quick).run(args);
+        int seqs = 0;
+        for (String a : args) {
+            if (a.startsWith("--block-seqs=")) {
+                seqs = Integer.parseInt(a.substring("--block-seqs=".length()));
+            }
+        }
+        new LayerPruningBenchmark(quick, seqs).run(args);
     }
 
     private void run(String[] args) throws Exception {
@@ -154,9 +163,11 @@ public final class LayerPruningBenchmark {
         NDArray next(NDManager s, int b, int t) {
             NDArray z = s.randomNormal(new Shape((long) b * t, in));
             int k = (int) mix.getShape().get(0);
-            NDArray head = z.get(":, 0:" + k);
-            NDArray x = z.add(head.matMul(mix)).muli(scale);
-            return x.reshape(b, t, in);
+            try (NDArray head = z.get(":, 0:" + k);
+                    NDArray p = head.matMul(mix)) {
+                z.addi(p).muli(scale);
+            }
+            return z.reshape(b, t, in);
         }
     }
 
@@ -241,10 +252,10 @@ public final class LayerPruningBenchmark {
             for (Map.Entry<String, HessianStatistics> e : stats.entrySet()) {
                 gens.put(e.getKey(), new InputGenerator(s, e.getValue().inFeatures(), seed++));
             }
-            for (int j = 0; j < blockSeqs; j += batch) {
+            for (int j = 0; j < blockSeqs; j += blockBatch) {
                 for (Map.Entry<String, HessianStatistics> e : stats.entrySet()) {
                     try (NDManager bm = s.newSubManager()) {
-                        NDArray x = gens.get(e.getKey()).next(bm, batch, seqLen);
+                        NDArray x = gens.get(e.getKey()).next(bm, blockBatch, seqLen);
                         long a = System.nanoTime();
                         wanda.get(e.getKey()).add(x);
                         long a2 = System.nanoTime();
@@ -254,6 +265,9 @@ public final class LayerPruningBenchmark {
                     }
                 }
             }
+            stats.values().forEach(HessianStatistics::finish); // only pruning follows: factor H in place
+            System.out.printf(Locale.ROOT, "  after the statistics: RSS %.2f GiB, peak so far %.2f GiB%n",
+                    procStatusKb("VmRSS") / (double) (1 << 20), procStatusKb("VmHWM") / (double) (1 << 20));
             Map<String, String> inputOf = Map.of("q_proj", "attn", "k_proj", "attn", "v_proj", "attn", "o_proj", "o",
                     "gate_proj", "mlp", "up_proj", "mlp", "down_proj", "down");
             // largest Hessian first, freeing each set of statistics after its last user
@@ -276,13 +290,13 @@ public final class LayerPruningBenchmark {
                 String in = inputOf.get(name);
                 long a = System.nanoTime();
                 SparseGpt.Result r = new SparseGpt().prune(w, stats.get(in), p);
-                NDArray updated = r.weight(s);
-                w.close();
-                weights.put(name, updated);
+                r.copyWeightInto(w); // replace the weight in place, as a pipeline would
+
                 double t = (System.nanoTime() - a) / 1e9;
                 pruneTime += t;
-                lines.add(String.format(Locale.ROOT, "  %-9s %5dx%-5d %7.2f s  sparsity %.4f", name, r.rows(), r.cols(),
-                        t, r.mask().sparsity()));
+                lines.add(String.format(Locale.ROOT, "  %-9s %5dx%-5d %7.2f s  sparsity %.4f  (RSS now %.2f GiB, peak so far %.2f GiB)",
+                        name, r.rows(), r.cols(), t, r.mask().sparsity(), procStatusKb("VmRSS") / (double) (1 << 20),
+                        procStatusKb("VmHWM") / (double) (1 << 20)));
                 if (remainingUsers.merge(in, -1, Integer::sum) == 0) {
                     stats.remove(in).close();
                 }

@@ -62,10 +62,32 @@ public final class InverseCholesky {
     }
 
     /**
+     * Like {@link #upperFactorOfInverse} with float32 precision, but computed in the storage of
+     * {@code a}, which must be a contiguous float32 {@code [n, n]} symmetric array owned by the caller:
+     * on return {@code a} holds {@code U} and {@code A} is gone. Saves the {@code n²} work matrix.
+     */
+    public static void upperFactorOfInverseInPlace(NDArray a, float[] diagonal) {
+        Shape s = a.getShape();
+        if (s.dimension() != 2 || s.get(0) != s.get(1) || a.getDataType() != DataType.FLOAT32) {
+            throw new IllegalArgumentException("expected a square float32 matrix, got " + s + " " + a.getDataType());
+        }
+        int n = Math.toIntExact(s.get(0));
+        if (diagonal == null || diagonal.length != n) {
+            throw new IllegalArgumentException("the diagonal must have " + n + " entries");
+        }
+        Work w = new Work(a, n);
+        w.rotateInPlace(); // symmetric A: the rotation is P A P
+        w.setReversedDiagonalAndClearUpper(diagonal);
+        w.choleskyInPlace();
+        w.invertLowerInPlace();
+        w.rotateInPlace();
+    }
+
+    /**
      * {@code U} (upper triangular, positive diagonal, zeros below) with {@code Uᵀ U = A⁻¹}, as a new
      * {@code [n, n]} float32 array in {@code manager}.
      *
-     * @param a symmetric {@code [n, n]} float32 matrix; only its lower triangle and, unless
+     * @param a symmetric {@code [n, n]} float32 matrix; only its upper triangle and, unless
      *     {@code diagonal} is given, its diagonal are read
      * @param diagonal replaces {@code A}'s diagonal when non-null (e.g. after damping), length n
      * @throws NotPositiveDefiniteException when a pivot is not positive
@@ -203,15 +225,28 @@ public final class InverseCholesky {
             });
         }
 
+        /** One direct buffer for the small b×b operands, reused (each is consumed before the next). */
+        private java.nio.ByteBuffer smallBuffer;
+
+        /**
+         * A b×b NDArray over a reused direct buffer (no allocation per step; DJL wraps a direct buffer
+         * without copying). Valid until the next call.
+         */
         NDArray small(NDManager mgr, double[] d, int b) {
+            int bytes = b * b * (f64 ? 8 : 4);
+            if (smallBuffer == null || smallBuffer.capacity() < bytes) {
+                smallBuffer = java.nio.ByteBuffer.allocateDirect(BLOCK * BLOCK * 8).order(ByteOrder.nativeOrder());
+            }
+            java.nio.ByteBuffer view = smallBuffer.slice(0, bytes).order(ByteOrder.nativeOrder());
             if (f64) {
-                return mgr.create(d, new Shape(b, b));
+                view.asDoubleBuffer().put(0, d, 0, b * b);
+            } else {
+                FloatBuffer fb = view.asFloatBuffer();
+                for (int i = 0; i < b * b; i++) {
+                    fb.put(i, (float) d[i]);
+                }
             }
-            float[] f = new float[d.length];
-            for (int i = 0; i < f.length; i++) {
-                f[i] = (float) d[i];
-            }
-            return mgr.create(f, new Shape(b, b));
+            return mgr.create(view, new Shape(b, b), m.getDataType());
         }
 
         /** Inverses of the diagonal blocks of L, kept from the factorization for the inversion. */
@@ -307,6 +342,24 @@ public final class InverseCholesky {
                 }
                 writeDiag(j, b, inv);
             }
+        }
+
+        /** work[i][i] = diagonal[n-1-i]; entries above the diagonal become 0. */
+        void setReversedDiagonalAndClearUpper(float[] diagonal) {
+            double[] dz = f64 ? new double[n] : null;
+            float[] fz = f64 ? null : new float[n];
+            forRows(m, 0, n, rowsPerView(), (r0, r1, fb, db) -> {
+                for (int r = r0; r < r1; r++) {
+                    int off = (r - r0) * n;
+                    if (f64) {
+                        db.put(off + r, diagonal[n - 1 - r]);
+                        db.put(off + r + 1, dz, 0, n - r - 1);
+                    } else {
+                        fb.put(off + r, diagonal[n - 1 - r]);
+                        fb.put(off + r + 1, fz, 0, n - r - 1);
+                    }
+                }
+            });
         }
 
         /**

@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
 import org.prune4j.prune.PruningMask;
 import org.prune4j.prune.SparsityPattern;
@@ -50,9 +51,12 @@ import org.prune4j.prune.linalg.InverseCholesky;
  * float32 summation order differs (against the reference loop: weights within ~3e-8, identical masks).
  * The factor is float32 by default, like the reference ({@link InverseCholesky}).
  *
- * <p>Memory besides the input: the transposed weight and the result (2 × rows × cols floats, heap),
- * {@code U} ({@code cols²} floats, native) and the factorization's work matrix while it runs, one
- * super-block of errors ({@code 1024 × rows} floats, native).
+ * <p>Memory besides the input: the transposed weight ({@code rows × cols} floats, heap, kept by the
+ * {@link Result}) and two {@code rows × cols} flag arrays; one super-block of errors
+ * ({@code 1024 × rows} floats, native); {@code U} ({@code cols²} floats, native), which
+ * {@link HessianStatistics} keeps for the layers sharing it, and which replaces {@code H} in place once
+ * the statistics are {@linkplain HessianStatistics#finish() finished} (otherwise it is an extra
+ * {@code cols²} floats next to {@code H}).
  */
 public final class SparseGpt {
     /** The reference's column block width. */
@@ -90,18 +94,112 @@ public final class SparseGpt {
     }
 
     /**
-     * The pruned and OBS-updated weight (pruned entries exactly 0) and the mask.
-     *
-     * @param weight row-major {@code rows × cols} (a new array; the input is not modified)
+     * The pruned and OBS-updated weight (pruned entries exactly 0) and the mask. The weight is held
+     * transposed (as the algorithm produced it); {@link #weight()} makes a row-major copy and
+     * {@link #copyWeightInto} writes it straight into an existing array.
      */
-    public record Result(int rows, int cols, float[] weight, PruningMask mask) {
-        /** The updated weight as a {@code [rows, cols]} float32 NDArray in {@code manager}. */
+    public static final class Result {
+        private final int rows;
+        private final int cols;
+        private final float[] weightT;
+        private final PruningMask mask;
+
+        Result(int rows, int cols, float[] weightT, PruningMask mask) {
+            this.rows = rows;
+            this.cols = cols;
+            this.weightT = weightT;
+            this.mask = mask;
+        }
+
+        /** Output features. */
+        public int rows() {
+            return rows;
+        }
+
+        /** Input features. */
+        public int cols() {
+            return cols;
+        }
+
+        /** The mask (true = pruned). */
+        public PruningMask mask() {
+            return mask;
+        }
+
+        /** A new row-major {@code rows × cols} copy of the updated weight. */
+        public float[] weight() {
+            return Transpose.of(weightT, cols, rows);
+        }
+
+        /** The updated weight as a new {@code [rows, cols]} float32 NDArray in {@code manager}. */
         public NDArray weight(NDManager manager) {
-            return manager.create(weight, new Shape(rows, cols));
+            NDArray a = manager.zeros(new Shape(rows, cols), DataType.FLOAT32);
+            if (weightT.length > 0) {
+                // a fresh zeros array is contiguous: write through its direct buffer
+                FloatBuffer fb = a.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+                forRowTiles((r0, r1, tile) -> fb.put(r0 * cols, tile, 0, (r1 - r0) * cols));
+            }
+            return a;
+        }
+
+        /**
+         * Writes the updated weight into {@code target} in place ({@code [rows, cols]}, any float
+         * dtype, e.g. a {@link org.prune4j.nn.Parameter}'s value), a few row tiles at a time, so that
+         * replacing a weight needs no second full-size array.
+         */
+        public void copyWeightInto(NDArray target) {
+            if (!target.getShape().equals(new Shape(rows, cols))) {
+                throw new IllegalArgumentException("target is " + target.getShape() + ", weight [" + rows + ", " + cols + "]");
+            }
+            // one direct buffer for all tiles: DJL wraps a direct buffer without copying, and set() copies
+            // synchronously, so the buffer can be refilled for the next tile
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocateDirect(tileRows() * cols * 4)
+                    .order(ByteOrder.nativeOrder());
+            try (NDManager scope = target.getManager().newSubManager()) {
+                forRowTiles((r0, r1, tile) -> {
+                    int n = (r1 - r0) * cols;
+                    buffer.asFloatBuffer().put(0, tile, 0, n);
+                    try (NDManager t = scope.newSubManager()) {
+                        NDArray chunk = t.create(buffer.slice(0, n * 4).order(ByteOrder.nativeOrder()),
+                                new Shape(r1 - r0, cols), DataType.FLOAT32);
+                        NDArray typed = chunk.toType(target.getDataType(), false);
+                        typed.attach(t);
+                        target.set(new NDIndex(r0 + ":" + r1), typed);
+                    }
+                });
+            }
+        }
+
+        private interface TileBody {
+            void accept(int r0, int r1, float[] tile);
+        }
+
+        /** Row tiles of the row-major weight (about 4 MiB each), transposed back from {@code weightT}. */
+        private int tileRows() {
+            return (int) Math.max(1, Math.min(rows, (1L << 20) / Math.max(1, cols)));
+        }
+
+        private void forRowTiles(TileBody body) {
+            int tileRows = tileRows();
+            float[] tile = new float[tileRows * cols];
+            for (int r0 = 0; r0 < rows; r0 += tileRows) {
+                int r1 = Math.min(rows, r0 + tileRows);
+                for (int c = 0; c < cols; c++) {
+                    int src = c * rows;
+                    for (int r = r0; r < r1; r++) {
+                        tile[(r - r0) * cols + c] = weightT[src + r];
+                    }
+                }
+                body.accept(r0, r1, tile);
+            }
         }
     }
 
-    /** Prunes a {@code [rows, cols]} weight NDArray with the Hessian of its input; nothing is modified. */
+    /**
+     * Prunes a {@code [rows, cols]} weight NDArray (any float dtype) with the Hessian of its input;
+     * nothing is modified. The damped inverse factor is computed once per statistics object and
+     * reused by every layer that shares it (q/k/v, gate/up).
+     */
     public Result prune(NDArray weight, HessianStatistics stats, SparsityPattern pattern) {
         int[] rc = Matrices.rowsCols(weight);
         if (rc[1] != stats.inFeatures()) {
@@ -110,11 +208,9 @@ public final class SparseGpt {
         if (stats.samples() == 0) {
             throw new IllegalStateException("SparseGPT needs calibration data: the statistics saw no input");
         }
-        float[] wT;
-        try (NDArray t = weight.transpose()) {
-            wT = Matrices.toFloats(t); // contiguous [cols][rows] copy
-        }
-        return pruneTransposed(wT, rc[0], rc[1], stats.hessian(), pattern);
+        float[] wT = Matrices.toFloatsTransposed(weight);
+        InverseFactor f = stats.inverseFactor(percDamp, precision);
+        return run(wT, rc[0], rc[1], f, pattern);
     }
 
     /**
@@ -128,41 +224,30 @@ public final class SparseGpt {
             throw new IllegalArgumentException("H must be [" + cols + ", " + cols + "], got " + hs);
         }
         if (rows == 0 || cols == 0) {
-            return new Result(rows, cols, weight.clone(), new PruningMask(rows, cols, new boolean[weight.length]));
+            return new Result(rows, cols, new float[weight.length], new PruningMask(rows, cols, new boolean[weight.length]));
         }
-        // the weight transposed, [cols][rows]: a column block is one contiguous slab
-        return pruneTransposed(Transpose.of(weight, rows, cols), rows, cols, hessian, pattern);
+        try (NDManager scope = hessian.getManager().newSubManager()) {
+            InverseFactor f = InverseFactor.of(hessian, percDamp, precision, scope);
+            // the weight transposed, [cols][rows]: a column block is one contiguous slab
+            return run(Transpose.of(weight, rows, cols), rows, cols, f, pattern);
+        }
     }
 
     /** The algorithm on the transposed weight {@code wT [cols][rows]}, which it overwrites. */
-    private Result pruneTransposed(float[] wT, int rows, int cols, NDArray hessian, SparsityPattern pattern) {
-        Shape hs = hessian.getShape();
-        if (hs.dimension() != 2 || hs.get(0) != cols || hs.get(1) != cols) {
-            throw new IllegalArgumentException("H must be [" + cols + ", " + cols + "], got " + hs);
-        }
+    private Result run(float[] wT, int rows, int cols, InverseFactor f, SparsityPattern pattern) {
         if (rows == 0 || cols == 0) {
-            return new Result(rows, cols, new float[0], new PruningMask(rows, cols, new boolean[0]));
+            return new Result(rows, cols, wT, new PruningMask(rows, cols, new boolean[wT.length]));
+        }
+        for (int j = 0; j < cols; j++) {
+            if (f.dead()[j]) {
+                java.util.Arrays.fill(wT, j * rows, (j + 1) * rows, 0f);
+            }
         }
         boolean[] prunedT = new boolean[wT.length];
-        try (NDManager scope = hessian.getManager().newSubManager()) {
-            float[] diag = diagonal(hessian, cols);
-            double sum = 0;
-            for (int j = 0; j < cols; j++) {
-                if (diag[j] == 0f) {
-                    diag[j] = 1f;
-                    java.util.Arrays.fill(wT, j * rows, (j + 1) * rows, 0f);
-                }
-                sum += diag[j];
-            }
-            float damp = (float) (percDamp * (float) (sum / cols));
-            for (int j = 0; j < cols; j++) {
-                diag[j] += damp;
-            }
-            NDArray u = InverseCholesky.upperFactorOfInverse(hessian, diag, precision, scope);
-            new Run(wT, prunedT, rows, cols, u, pattern, effectiveBlockSize(pattern), scope).blocks();
+        try (NDManager scope = f.u().getManager().newSubManager()) {
+            new Run(wT, prunedT, rows, cols, f.u(), pattern, effectiveBlockSize(pattern), scope).blocks();
         }
-        return new Result(rows, cols, Transpose.of(wT, cols, rows),
-                new PruningMask(rows, cols, Transpose.of(prunedT, cols, rows)));
+        return new Result(rows, cols, wT, new PruningMask(rows, cols, Transpose.of(prunedT, cols, rows)));
     }
 
     private int effectiveBlockSize(SparsityPattern pattern) {
@@ -170,17 +255,6 @@ public final class SparseGpt {
             return Math.max(nm.m(), (blockSize / nm.m()) * nm.m());
         }
         return blockSize;
-    }
-
-    private static float[] diagonal(NDArray h, int n) {
-        try (NDArray flat = h.reshape(-1);
-                NDArray d = flat.get(new NDIndex("::" + (n + 1)))) {
-            float[] out = d.toFloatArray();
-            if (out.length != n) {
-                throw new IllegalStateException("diagonal has " + out.length + " entries, expected " + n);
-            }
-            return out;
-        }
     }
 
     /**
