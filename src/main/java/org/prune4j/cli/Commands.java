@@ -8,6 +8,12 @@ final class Commands {
 
     static void registerAll(CommandLine cl) {
         // One line per command, kept in the order they appear in --help.
+        cl.addSubcommand(new DemoCommand());
+        cl.addSubcommand(new PruneCommand());
+        cl.addSubcommand(new ConvertCommand());
+        cl.addSubcommand(new EvalCommand());
+        cl.addSubcommand(new GenerateCommand());
+        cl.addSubcommand(new InspectCommand());
         cl.addSubcommand(TrainCommand.create());
         cl.addSubcommand(LotteryCommand.create());
     }

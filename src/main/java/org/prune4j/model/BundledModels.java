@@ -17,7 +17,7 @@ public final class BundledModels {
     private static final String ROOT = "/org/prune4j/models/";
     /** Bundled model name to the files of its folder; the first file is the checkpoint. */
     private static final Map<String, List<String>> MODELS = Map.of(
-            "stories260K", List.of("stories260K.bin", "tok512.bin", "PROVENANCE.md"));
+            "stories260K", List.of("stories260K.bin", "tok512.bin", "PROVENANCE.md", "protocol.safetensors"));
 
     private BundledModels() {}
 
@@ -40,14 +40,14 @@ public final class BundledModels {
         Path dir = cacheRoot().resolve(name);
         for (String f : files) {
             Path target = dir.resolve(f);
-            if (Files.isRegularFile(target)) {
-                continue;
-            }
             try (InputStream in = BundledModels.class.getResourceAsStream(ROOT + name + "/" + f)) {
                 if (in == null) {
                     throw new IllegalStateException("bundled resource missing: " + ROOT + name + "/" + f);
                 }
                 byte[] bytes = in.readAllBytes();
+                if (Files.isRegularFile(target) && java.util.Arrays.equals(Files.readAllBytes(target), bytes)) {
+                    continue;
+                }
                 AtomicOutput.writeFile(target, out -> out.write(bytes));
             } catch (IOException e) {
                 throw new UserError("cannot extract bundled model " + name + " to " + dir + ": " + e.getMessage());
@@ -56,10 +56,18 @@ public final class BundledModels {
         return dir.resolve(files.get(0));
     }
 
+    /**
+     * The pinned evaluation/calibration protocol of a bundled model ({@code protocol.safetensors}:
+     * {@code eval_ids}, {@code calib_ids}, reference perplexities in its metadata).
+     */
+    public static Path protocol(String name) {
+        return checkpoint(name).resolveSibling("protocol.safetensors");
+    }
+
     private static Path cacheRoot() {
         String override = System.getenv("PRUNE4J_CACHE");
         Path base = override != null ? Path.of(override)
                 : Path.of(System.getProperty("java.io.tmpdir"), "prune4j-" + System.getProperty("user.name", "user"));
-        return base.resolve("bundled-0.1");
+        return base.resolve("bundled");
     }
 }

@@ -3,12 +3,14 @@ package org.prune4j.model;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.prune4j.UserError;
+import org.prune4j.io.hf.HfFormat;
 import org.prune4j.io.llama2c.Llama2cFormat;
 import org.prune4j.model.llama.LlamaCheckpoint;
 
 /**
  * Turns a {@code --model} argument into a loaded checkpoint: a bundled model name
- * ({@code stories260K}), a llama2.c file, or a Hugging Face directory.
+ * ({@code stories260K}), a llama2.c file, or a Hugging Face directory (which must hold a
+ * {@code config.json}; see {@link HfFormat#read}).
  */
 public final class ModelLocator {
     private ModelLocator() {}
@@ -20,7 +22,7 @@ public final class ModelLocator {
     public static LlamaCheckpoint loadLlama(String model, Path tokenizer) {
         Path path = BundledModels.isBundled(model) ? BundledModels.checkpoint(model) : Path.of(model);
         if (Files.isDirectory(path)) {
-            throw new UserError(path + ": Hugging Face directories are not supported yet");
+            return HfFormat.read(path, tokenizer);
         }
         if (!Files.exists(path)) {
             throw new UserError(path + ": no such file or directory (and not a bundled model: "

@@ -69,7 +69,7 @@ public final class Parameter {
     /** Multiplies the value by the mask in place (no-op without a mask). */
     public void applyMask() {
         if (mask != null) {
-            value.muli(mask);
+            value.muli(mask).addi(0f); // + 0 turns the -0.0 of pruned negative weights into +0.0
         }
     }
 
@@ -79,8 +79,15 @@ public final class Parameter {
         if (n == 0) {
             return 0;
         }
-        try (NDArray zeros = value.eq(0).toType(DataType.INT64, false).sum()) {
+        NDArray isZero = value.eq(0);
+        NDArray asLong = isZero.toType(DataType.INT64, false);
+        NDArray zeros = asLong.sum();
+        try {
             return zeros.getLong() / (double) n;
+        } finally {
+            zeros.close();
+            asLong.close();
+            isZero.close();
         }
     }
 

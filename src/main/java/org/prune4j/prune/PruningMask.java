@@ -70,11 +70,19 @@ public record PruningMask(int rows, int cols, boolean[] pruned) {
 
     /** A {@code [rows, cols]} uint8 keep-mask (1 = kept, 0 = pruned) for {@link org.prune4j.nn.Parameter#setMask}. */
     public NDArray keepMask(NDManager manager) {
-        ByteBuffer b = ByteBuffer.allocateDirect(pruned.length);
-        for (int i = 0; i < pruned.length; i++) {
-            b.put(i, (byte) (pruned[i] ? 0 : 1));
+        NDArray keep = manager.zeros(new Shape(rows, cols), DataType.UINT8);
+        if (pruned.length > 0) {
+            ByteBuffer b = keep.toByteBuffer(true);
+            byte[] chunk = new byte[Math.min(pruned.length, 1 << 16)];
+            for (int off = 0; off < pruned.length; off += chunk.length) {
+                int n = Math.min(chunk.length, pruned.length - off);
+                for (int i = 0; i < n; i++) {
+                    chunk[i] = (byte) (pruned[off + i] ? 0 : 1);
+                }
+                b.put(off, chunk, 0, n);
+            }
         }
-        return manager.create(b, new Shape(rows, cols), DataType.UINT8);
+        return keep;
     }
 
     /** A mask from bytes with 1 = pruned (any non-zero counts as pruned). */

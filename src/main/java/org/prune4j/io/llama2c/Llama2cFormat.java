@@ -10,11 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.prune4j.UserError;
 import org.prune4j.io.AtomicOutput;
 import org.prune4j.io.TensorData;
+import org.prune4j.io.hf.LayerShape;
 import org.prune4j.model.llama.CheckpointFormat;
 import org.prune4j.model.llama.LlamaCheckpoint;
 import org.prune4j.model.llama.LlamaConfig;
@@ -29,11 +33,15 @@ import org.prune4j.model.llama.RotaryLayout;
  * not shared.
  *
  * <p>Reading converts to prune4j's canonical names and q/k row layout ({@link LlamaTensorNames},
- * * {@link RotaryLayout}); writing converts back. The legacy RoPE tables are recomputed on writing
+ * {@link RotaryLayout}); writing converts back. The legacy RoPE tables are recomputed on writing
  * (llama2.c ignores them), so a round trip is exact in every weight.
  */
 public final class Llama2cFormat {
     private static final int HEADER_BYTES = 7 * 4;
+    /** The RoPE base {@code run.c} hard-codes. */
+    static final double LLAMA2C_ROPE_THETA = 10000.0;
+    /** The RMSNorm epsilon {@code run.c} hard-codes. */
+    static final double LLAMA2C_RMS_EPS = 1e-5;
 
     private Llama2cFormat() {}
 
@@ -46,16 +54,17 @@ public final class Llama2cFormat {
         int dim = buf.getInt(0), hidden = buf.getInt(4), layers = buf.getInt(8), heads = buf.getInt(12),
                 kvHeads = buf.getInt(16), vocabSigned = buf.getInt(20), seqLen = buf.getInt(24);
         boolean shared = vocabSigned > 0;
-        int vocab = Math.abs(vocabSigned);
+        int vocab = vocabSigned == Integer.MIN_VALUE ? 0 : Math.abs(vocabSigned);
         if (dim <= 0 || hidden <= 0 || layers <= 0 || heads <= 0 || kvHeads <= 0 || vocab == 0 || seqLen <= 0
-                || dim % heads != 0 || heads % kvHeads != 0 || dim > 1 << 16 || layers > 1024 || hidden > 1 << 20) {
+                || dim % heads != 0 || (dim / heads) % 2 != 0 || heads % kvHeads != 0 || dim > 1 << 16
+                || layers > 1024 || hidden > 1 << 20 || vocab > 1 << 24 || seqLen > 1 << 24) {
             throw new UserError(path + ": not a llama2.c checkpoint: implausible header (dim " + dim + ", hidden "
                     + hidden + ", layers " + layers + ", heads " + heads + ", kv heads " + kvHeads + ", vocab "
                     + vocabSigned + ", seq_len " + seqLen + ")");
         }
         int headSize = dim / heads;
         LlamaConfig cfg = new LlamaConfig("LlamaForCausalLM", dim, hidden, layers, heads, kvHeads, headSize, vocab,
-                seqLen, 10000.0, 1e-5, shared, false, 1, 2);
+                seqLen, LLAMA2C_ROPE_THETA, LLAMA2C_RMS_EPS, shared, false, 1, 2);
         long expectedFloats = expectedFloats(cfg, shared);
         long expectedBytes = HEADER_BYTES + expectedFloats * 4;
         if (buf.remaining() != expectedBytes) {
@@ -110,24 +119,114 @@ public final class Llama2cFormat {
     }
 
     /**
-     * Writes {@code ckpt} as a llama2.c file, atomically. The model must be expressible in llama2.c:
-     * no attention biases, {@code headDim == hiddenSize / numHeads}, uniform layer shapes.
+     * Writes {@code ckpt} as a llama2.c file, atomically. The model must be expressible in llama2.c: no
+     * biases or other extra tensors, {@code numHeads * headDim == hiddenSize}, every block the same width
+     * (measured from the tensors, so a uniformly pruned MLP is fine), RoPE theta 10000 and RMSNorm epsilon
+     * 1e-5 (which {@code run.c} hard-codes). The classifier is stored shared when the model ties it to
+     * the embedding, otherwise after the RoPE tables with a negative vocab size in the header.
      */
     public static void write(LlamaCheckpoint ckpt, Path out) {
-        LlamaConfig c = ckpt.config();
-        if (c.attentionBias()) {
-            throw new UserError("cannot write llama2.c: the model has attention biases, which llama2.c cannot store");
+        if (ckpt.source() != null && sameFile(out, ckpt.source())) {
+            throw new UserError(out + ": is the input checkpoint; write the output elsewhere");
         }
-        if (c.headDim() * c.numHeads() != c.hiddenSize()) {
-            throw new UserError("cannot write llama2.c: head_dim " + c.headDim() + " x " + c.numHeads()
-                    + " heads != hidden size " + c.hiddenSize());
+        if (Files.isDirectory(out)) {
+            throw new UserError(out + ": is a directory; a llama2.c checkpoint is a single file");
         }
-        AtomicOutput.writeFile(out, os -> writeTo(ckpt, os));
+        Plan plan;
+        try {
+            plan = plan(ckpt);
+        } catch (UserError e) {
+            throw new UserError("cannot write llama2.c " + out + ": " + e.getMessage(), e);
+        }
+        AtomicOutput.writeFile(out, os -> writeTo(ckpt, plan, os));
     }
 
-    private static void writeTo(LlamaCheckpoint ckpt, OutputStream os) throws IOException {
+    /** The header values and classifier placement of a checkpoint about to be written. */
+    private record Plan(LlamaConfig config, boolean shared) {}
+
+    private static Plan plan(LlamaCheckpoint ckpt) {
         LlamaConfig c = ckpt.config();
-        boolean shared = c.tieWordEmbeddings() || !ckpt.tensors().containsKey(LlamaTensorNames.LM_HEAD);
+        Map<String, TensorData> t = ckpt.tensors();
+        if (c.attentionBias()) {
+            throw new UserError("the model has attention biases, which llama2.c cannot store");
+        }
+        if (c.ropeTheta() != LLAMA2C_ROPE_THETA) {
+            throw new UserError("rope_theta " + c.ropeTheta() + " cannot be stored (llama2.c run.c assumes 10000)");
+        }
+        if (c.rmsNormEps() != LLAMA2C_RMS_EPS) {
+            throw new UserError("rms_norm_eps " + c.rmsNormEps() + " cannot be stored (llama2.c run.c assumes 1e-5)");
+        }
+        TensorData embed = t.get(LlamaTensorNames.EMBED);
+        if (embed == null || embed.shape().length != 2) {
+            throw new UserError("the model lacks a " + LlamaTensorNames.EMBED + " matrix");
+        }
+        int vocab = Math.toIntExact(embed.shape()[0]);
+        int dim = Math.toIntExact(embed.shape()[1]);
+        List<LayerShape> shapes = LayerShape.of(ckpt);
+        for (int i = 1; i < shapes.size(); i++) {
+            if (!shapes.get(i).equals(shapes.get(0))) {
+                throw new UserError("block " + i + " is " + describe(shapes.get(i)) + " but block 0 is " + describe(shapes.get(0))
+                        + "; llama2.c cannot store blocks of different widths (use the HF format)");
+            }
+        }
+        LayerShape s = shapes.get(0);
+        if (s.numHeads() * c.headDim() != dim) {
+            throw new UserError(s.numHeads() + " heads of " + c.headDim() + " != model width " + dim
+                    + "; llama2.c needs heads x head_dim == dim (use the HF format)");
+        }
+        TensorData head = t.get(LlamaTensorNames.LM_HEAD);
+        boolean shared;
+        if (head == null) {
+            if (!c.tieWordEmbeddings()) {
+                throw new UserError("the model lacks " + LlamaTensorNames.LM_HEAD + " and does not tie it to the embedding");
+            }
+            shared = true;
+        } else {
+            shared = c.tieWordEmbeddings() && sameValues(head, embed);
+        }
+        LlamaConfig written = new LlamaConfig(c.architecture(), dim, s.intermediateSize(), c.numLayers(), s.numHeads(),
+                s.numKvHeads(), c.headDim(), vocab, c.maxPositions(), c.ropeTheta(), c.rmsNormEps(), shared, false,
+                c.bosTokenId(), c.eosTokenId());
+        Set<String> stored = new HashSet<>(List.of(LlamaTensorNames.EMBED, LlamaTensorNames.FINAL_NORM, LlamaTensorNames.LM_HEAD));
+        for (int i = 0; i < c.numLayers(); i++) {
+            stored.add(LlamaTensorNames.inputNorm(i));
+            stored.add(LlamaTensorNames.postAttentionNorm(i));
+            for (String linear : LlamaTensorNames.BLOCK_LINEARS) {
+                stored.add(LlamaTensorNames.linearWeight(i, linear));
+            }
+        }
+        for (String name : t.keySet()) {
+            if (!stored.contains(name)) {
+                throw new UserError("llama2.c has no place for tensor " + name);
+            }
+        }
+        return new Plan(written, shared);
+    }
+
+    private static String describe(LayerShape s) {
+        return s.numHeads() + " heads / " + s.numKvHeads() + " kv heads / " + s.intermediateSize() + " MLP neurons";
+    }
+
+    private static boolean sameValues(TensorData a, TensorData b) {
+        return java.util.Arrays.equals(a.shape(), b.shape())
+                && (a.dtype() == b.dtype() ? a.bytes().equals(b.bytes()) : java.util.Arrays.equals(a.toFloats(), b.toFloats()));
+    }
+
+    /** True when {@code a} and {@code b} name the same file (lexically, or as the same existing file). */
+    private static boolean sameFile(Path a, Path b) {
+        if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
+            return true;
+        }
+        try {
+            return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void writeTo(LlamaCheckpoint ckpt, Plan plan, OutputStream os) throws IOException {
+        LlamaConfig c = plan.config();
+        boolean shared = plan.shared();
         ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         header.putInt(c.hiddenSize()).putInt(c.intermediateSize()).putInt(c.numLayers()).putInt(c.numHeads())
                 .putInt(c.numKvHeads()).putInt(shared ? c.vocabSize() : -c.vocabSize()).putInt(c.maxPositions());
@@ -158,10 +257,15 @@ public final class Llama2cFormat {
         int half = c.headDim() / 2;
         float[] out = new float[c.maxPositions() * half * 2];
         int imag = c.maxPositions() * half;
+        // float32 at every step, as the PyTorch export computes them (agrees to about one ulp)
+        float[] freq = new float[half];
+        for (int j = 0; j < half; j++) {
+            float exponent = (float) (2 * j) / c.headDim();
+            freq[j] = 1.0f / (float) Math.pow(c.ropeTheta(), exponent);
+        }
         for (int p = 0; p < c.maxPositions(); p++) {
             for (int j = 0; j < half; j++) {
-                double freq = 1.0 / Math.pow(c.ropeTheta(), (2.0 * j) / c.headDim());
-                double a = p * freq;
+                float a = p * freq[j];
                 out[p * half + j] = (float) Math.cos(a);
                 out[imag + p * half + j] = (float) Math.sin(a);
             }

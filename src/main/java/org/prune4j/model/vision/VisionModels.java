@@ -1,12 +1,16 @@
 package org.prune4j.model.vision;
 
 import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.prune4j.UserError;
 import org.prune4j.data.Normalization;
+import org.prune4j.io.SafetensorsFile;
+import org.prune4j.io.pytorch.PyTorchCheckpoint;
+import org.prune4j.io.pytorch.StateDicts;
 
 /**
  * The registry of vision architectures: {@link #create} builds a freshly initialised model from a name.
@@ -91,5 +95,28 @@ public final class VisionModels {
             case "vit-cifar-tiny" -> new VisionTransformer(spec, 4, 128, 6, 8, 256, 0.1f, manager, rng);
             default -> throw new IllegalStateException("no constructor for " + arch);
         };
+    }
+
+    /**
+     * A model of architecture {@code arch} in {@code manager} with the weights of {@code checkpoint}: a
+     * {@code .safetensors} file (as {@link StateDicts#of} + {@code SafetensorsWriter} write it) or anything
+     * {@code torch.save} wrote ({@link PyTorchCheckpoint}). Names and shapes must match exactly ({@link
+     * StateDicts#load}); the model is in evaluation mode.
+     */
+    public static VisionModel load(String arch, Path checkpoint, NDManager manager) {
+        VisionModel model = create(arch, manager, 0);
+        String source = checkpoint.toString();
+        if (source.endsWith(".safetensors")) {
+            try (SafetensorsFile f = SafetensorsFile.open(checkpoint)) {
+                Map<String, org.prune4j.io.TensorData> sd = new LinkedHashMap<>();
+                for (String name : f.names()) {
+                    sd.put(name, f.get(name));
+                }
+                StateDicts.load(model, StateDicts.stripPrefix(sd, "module."), source);
+            }
+        } else {
+            StateDicts.load(model, PyTorchCheckpoint.readStateDict(checkpoint), source);
+        }
+        return model;
     }
 }

@@ -35,17 +35,25 @@ final class DenseTriangular {
         }
     }
 
-    /** The inverse of a lower-triangular block (zeros above the diagonal), as a new array. */
+    /** The inverse of a lower-triangular block (zeros above the diagonal), as a new array; row by row. */
     static double[] invertLower(double[] l, int b) {
         double[] x = new double[b * b];
-        for (int j = 0; j < b; j++) {
-            x[j * b + j] = 1.0 / l[j * b + j];
-            for (int i = j + 1; i < b; i++) {
-                double s = 0;
-                for (int k = j; k < i; k++) {
-                    s += l[i * b + k] * x[k * b + j];
+        double[] acc = new double[b];
+        for (int i = 0; i < b; i++) {
+            java.util.Arrays.fill(acc, 0, i + 1, 0.0);
+            acc[i] = 1.0;
+            for (int k = 0; k < i; k++) {
+                double lik = l[i * b + k];
+                if (lik != 0) {
+                    int xk = k * b;
+                    for (int j = 0; j <= k; j++) {
+                        acc[j] -= lik * x[xk + j];
+                    }
                 }
-                x[i * b + j] = -s / l[i * b + i];
+            }
+            double lii = l[i * b + i];
+            for (int j = 0; j <= i; j++) {
+                x[i * b + j] = acc[j] / lii;
             }
         }
         return x;

@@ -52,4 +52,38 @@ public final class Magnitude {
         }
         return new PruningMask(rows, cols, pruned);
     }
+
+    /**
+     * Prunes exactly {@code count} entries, the smallest {@code |W|}, ties going to the lower row-major
+     * index: the per-tensor side of {@link org.prune4j.prune.allocation.GlobalAllocation#prunedCounts},
+     * whose global order breaks ties the same way.
+     */
+    public static PruningMask maskExactly(float[] weight, int rows, int cols, long count) {
+        Matrices.checkSize(weight, rows, cols);
+        if (count < 0 || count > weight.length) {
+            throw new IllegalArgumentException("cannot prune " + count + " of " + weight.length + " entries");
+        }
+        boolean[] pruned = new boolean[weight.length];
+        if (count > 0) {
+            float thresh = Selection.kthSmallest(weight, 0, weight.length, count - 1, true);
+            int t = Selection.key(thresh);
+            long below = 0;
+            for (float v : weight) {
+                if (Selection.key(Math.abs(v)) < t) {
+                    below++;
+                }
+            }
+            long ties = count - below;
+            for (int i = 0; i < weight.length; i++) {
+                int k = Selection.key(Math.abs(weight[i]));
+                if (k < t) {
+                    pruned[i] = true;
+                } else if (k == t && ties > 0) {
+                    pruned[i] = true;
+                    ties--;
+                }
+            }
+        }
+        return new PruningMask(rows, cols, pruned);
+    }
 }

@@ -31,24 +31,34 @@ public final class Wanda {
         if (scalerRow.length != cols) {
             throw new IllegalArgumentException("scaler_row has " + scalerRow.length + " entries, weight " + cols + " columns");
         }
+        float[] m = weight.clone();
+        metricInPlace(m, rows, cols, scalerRow);
+        return m;
+    }
+
+    /** Overwrites a row-major weight with its metric. */
+    private static void metricInPlace(float[] w, int rows, int cols, float[] scalerRow) {
+        if (scalerRow.length != cols) {
+            throw new IllegalArgumentException("scaler_row has " + scalerRow.length + " entries, weight " + cols + " columns");
+        }
         float[] sqrt = new float[cols];
         for (int c = 0; c < cols; c++) {
             sqrt[c] = (float) Math.sqrt(scalerRow[c]);
         }
-        float[] m = new float[weight.length];
         IntStream.range(0, rows).parallel().forEach(r -> {
             int base = r * cols;
             for (int c = 0; c < cols; c++) {
-                m[base + c] = Math.abs(weight[base + c]) * sqrt[c];
+                w[base + c] = Math.abs(w[base + c]) * sqrt[c];
             }
         });
-        return m;
     }
 
     /** The mask of a {@code [rows, cols]} weight NDArray given its statistics. */
     public static PruningMask mask(NDArray weight, WandaStatistics stats, SparsityPattern pattern) {
         int[] rc = Matrices.rowsCols(weight);
-        return mask(Matrices.toFloats(weight), rc[0], rc[1], stats.scalerRow(), pattern);
+        float[] metric = Matrices.toFloats(weight);
+        metricInPlace(metric, rc[0], rc[1], stats.scalerRow());
+        return maskFromMetric(metric, rc[0], rc[1], pattern);
     }
 
     /** The mask of a row-major {@code rows × cols} weight given {@code scaler_row}. */

@@ -1,6 +1,7 @@
 package org.prune4j.prune.oneshot;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 
 /**
@@ -35,10 +36,22 @@ public final class WandaStatistics {
         float[] sq;
         try (NDArray f = input.getDataType() == DataType.FLOAT32 ? null : input.toType(DataType.FLOAT32, true)) {
             NDArray x = f == null ? input : f;
-            try (NDArray x2 = x.reshape(-1, inFeatures);
-                    NDArray squares = x2.square();
-                    NDArray sums = squares.sum(new int[] {0})) {
-                sq = sums.toFloatArray();
+            try (NDArray x2 = x.reshape(-1, inFeatures)) {
+                // token chunks bound the temporary of the squares
+                long tokens = x2.getShape().get(0);
+                long chunk = Math.max(1, (16L << 20) / inFeatures);
+                sq = new float[inFeatures];
+                for (long t0 = 0; t0 < tokens; t0 += chunk) {
+                    long t1 = Math.min(tokens, t0 + chunk);
+                    try (NDArray part = x2.get(new NDIndex(t0 + ":" + t1));
+                            NDArray squares = part.square();
+                            NDArray sums = squares.sum(new int[] {0})) {
+                        float[] s = sums.toFloatArray();
+                        for (int j = 0; j < inFeatures; j++) {
+                            sq[j] += s[j];
+                        }
+                    }
+                }
             }
         }
         synchronized (this) {
@@ -48,26 +61,6 @@ public final class WandaStatistics {
             for (int j = 0; j < inFeatures; j++) {
                 scalerRow[j] = scalerRow[j] * decay + sq[j] / n;
             }
-        }
-    }
-
-    /** Adds a row-major {@code [tokens, in]} block counted as {@code sequences} samples. */
-    public synchronized void add(float[] rows, int sequences) {
-        if (rows.length % inFeatures != 0) {
-            throw new IllegalArgumentException(rows.length + " values are not whole rows of " + inFeatures);
-        }
-        float[] sq = new float[inFeatures];
-        for (int t = 0; t < rows.length; t += inFeatures) {
-            for (int j = 0; j < inFeatures; j++) {
-                float v = rows[t + j];
-                sq[j] += v * v;
-            }
-        }
-        float decay = (float) ((double) samples / (samples + sequences));
-        samples += sequences;
-        float n = samples;
-        for (int j = 0; j < inFeatures; j++) {
-            scalerRow[j] = scalerRow[j] * decay + sq[j] / n;
         }
     }
 

@@ -134,23 +134,89 @@ class SparseGptReferenceTest {
             byte[] refMask = c.mask("sparsegpt_" + pat + "_mask");
             float[] refW = c.floats("sparsegpt_" + pat + "_W");
             PruningMask mask = r.mask();
+            float[] updated = r.weight();
             int flips = 0;
             for (int i = 0; i < refMask.length; i++) {
                 if ((refMask[i] != 0) != mask.pruned()[i]) {
                     flips++;
                 }
                 if (mask.pruned()[i]) {
-                    assertEquals(0f, r.weight()[i], "a pruned weight is not 0");
+                    assertEquals(0f, updated[i], "a pruned weight is not 0");
                 }
             }
-            double wDiff = maxAbsDiff(refW, r.weight());
-            double relerr = ReconstructionError.relative(c.w, r.weight(), c.rows, c.cols, c.x);
+            double wDiff = maxAbsDiff(refW, updated);
+            double relerr = ReconstructionError.relative(c.w, updated, c.rows, c.cols, c.x);
             double refRelerr = c.scalar("relerr_sparsegpt_" + pat);
             System.out.printf(Locale.ROOT, "%s %s: mask flips %d/%d, max|dW| %.2e, relerr %.6f (ref %.6f)%n",
                     name, pat, flips, refMask.length, wDiff, relerr, refRelerr);
             assertTrue(flips <= refMask.length * 1e-4, flips + " mask entries differ");
             assertTrue(wDiff <= 1e-4, "weights differ by " + wDiff);
             assertEquals(refRelerr, relerr, 1e-4);
+        }
+    }
+
+    /** The pipeline path: batched hooks (4 sequences per call), finished statistics, NDArray weight. */
+    @ParameterizedTest
+    @MethodSource("casesAndPatterns")
+    void batchedFinishedStatisticsMatchTheReference(String name, String pat) {
+        try (ReferenceCase c = new ReferenceCase(name); HessianStatistics h = hessian(c, manager, 4);
+                NDManager m = manager.newSubManager()) {
+            h.finish();
+            SparseGpt.Result r = new SparseGpt().prune(m.create(c.w, new Shape(c.rows, c.cols)), h, pattern(pat));
+            byte[] refMask = c.mask("sparsegpt_" + pat + "_mask");
+            int flips = 0;
+            for (int i = 0; i < refMask.length; i++) {
+                flips += (refMask[i] != 0) != r.mask().pruned()[i] ? 1 : 0;
+            }
+            float[] updated = r.weight();
+            assertTrue(flips <= refMask.length * 1e-4, flips + " mask entries differ");
+            assertTrue(maxAbsDiff(c.floats("sparsegpt_" + pat + "_W"), updated) <= 1e-4);
+            assertEquals(c.scalar("relerr_sparsegpt_" + pat),
+                    ReconstructionError.relative(c.w, updated, c.rows, c.cols, c.x), 1e-4);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void ndArrayApiGivesTheSameResult(String name) {
+        try (ReferenceCase c = new ReferenceCase(name); HessianStatistics h = hessian(c, manager, 4);
+                NDManager m = manager.newSubManager()) {
+            SparsityPattern p = pattern("2of4");
+            SparseGpt.Result fromArrays = new SparseGpt().prune(c.w, c.rows, c.cols, h.hessian(), p);
+            NDArray w = m.create(c.w, new Shape(c.rows, c.cols));
+            for (NDArray weight : new NDArray[] {w, w.toType(ai.djl.ndarray.types.DataType.FLOAT64, false)}) {
+                SparseGpt.Result fromNd = new SparseGpt().prune(weight, h, p);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(fromArrays.weight(), fromNd.weight());
+                org.junit.jupiter.api.Assertions.assertArrayEquals(fromArrays.mask().pruned(), fromNd.mask().pruned());
+                try (NDArray updated = fromNd.weight(m)) {
+                    assertEquals(new Shape(c.rows, c.cols), updated.getShape());
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(fromNd.weight(), updated.toFloatArray());
+                }
+                // in place into an existing array, also of another dtype
+                try (NDArray target = m.zeros(new Shape(c.rows, c.cols));
+                        NDArray target64 = m.zeros(new Shape(c.rows, c.cols), ai.djl.ndarray.types.DataType.FLOAT64)) {
+                    fromNd.copyWeightInto(target);
+                    fromNd.copyWeightInto(target64);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(fromNd.weight(), target.toFloatArray());
+                    assertEquals(fromNd.weight()[c.cols + 3], target64.getDouble(1, 3), 0.0);
+                }
+            }
+            assertTrue(maxAbsDiff(c.floats("sparsegpt_2of4_W"), fromArrays.weight()) < 1e-4);
+            // the cached factor is dropped when more data arrives
+            SparseGpt.Result before = new SparseGpt().prune(w, h, pattern("unstructured50"));
+            h.add(m.create(c.x, new Shape(c.tokens(), c.cols)).get("0:128"));
+            SparseGpt.Result after = new SparseGpt().prune(c.w, c.rows, c.cols, h.hessian(), pattern("unstructured50"));
+            assertTrue(maxAbsDiff(before.weight(), after.weight()) > 0, "the factor was not recomputed");
+            // finished statistics: the factor replaces H in place, with the same result
+            h.finish();
+            SparseGpt.Result inPlace = new SparseGpt().prune(w, h, pattern("unstructured50"));
+            assertEquals(0.0, maxAbsDiff(after.weight(), inPlace.weight()));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(after.mask().pruned(), inPlace.mask().pruned());
+            SparseGpt.Result again = new SparseGpt().prune(w, h, pattern("2of4")); // reuses the factor
+            assertEquals((long) c.rows * c.cols / 2, again.mask().prunedCount());
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, h::hessian);
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> h.add(m.zeros(new Shape(1, 128, c.cols))));
         }
     }
 

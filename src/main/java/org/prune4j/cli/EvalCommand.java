@@ -1,0 +1,185 @@
+package org.prune4j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.prune4j.UserError;
+import org.prune4j.eval.Perplexity;
+import org.prune4j.eval.TokenWindows;
+import org.prune4j.io.IdsFileSpec;
+import org.prune4j.io.TensorData;
+import org.prune4j.model.llama.BlockSource;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code prune4j eval}: perplexity of a Llama-family model, by the Wanda/SparseGPT protocol (every window
+ * scored on its own from position 0; {@code ppl = exp(mean of the windows' mean cross-entropy)}).
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = {"Perplexity of a language model, or accuracy of an image classifier.",
+            "Language models: --text FILE or --ids FILE.safetensors[:TENSOR]; each window is scored independently "
+                + "(Wanda/SparseGPT protocol). Decoder blocks are streamed from the memory-mapped checkpoint one at a "
+                + "time, so a model larger than memory can be evaluated.",
+            "Image classifiers: --arch NAME --images FILE with a PyTorch or safetensors checkpoint as --model."})
+public final class EvalCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "MODEL",
+            description = "Model: a bundled name (stories260K), a llama2.c file or a Hugging Face directory;"
+                    + " with --arch, an image classifier checkpoint (PyTorch .th/.pt or safetensors).")
+    String model;
+
+    @Option(names = "--arch", paramLabel = "NAME",
+            description = "Image classifier architecture: lenet-300-100, conv2, conv4, conv6, lenet5, resnet20, resnet32,"
+                    + " resnet44, resnet56, vit-cifar-tiny. Requires --images.")
+    String arch;
+
+    @Option(names = "--tokenizer", paramLabel = "PATH",
+            description = "Tokenizer for --text (default: the one beside the model).")
+    Path tokenizer;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
+
+    static final class Input {
+        @Option(names = "--text", paramLabel = "FILE", required = true,
+                description = "UTF-8 text: tokenized once with BOS at the start, cut into windows of --seqlen tokens"
+                        + " (the remainder is dropped).")
+        Path text;
+
+        @Option(names = "--images", paramLabel = "FILE", required = true,
+                description = "With --arch: images with labels, IDX (labels file found beside it) or CIFAR-10 binary."
+                        + " Prints the accuracy (`accuracy` in JSON, a fraction).")
+        Path images;
+
+        @Option(names = "--ids", paramLabel = "FILE[:TENSOR]", required = true,
+                description = "Token ids in a safetensors file: a 2-D integer tensor is used row by row, a 1-D one"
+                        + " is cut into windows. TENSOR may be omitted when the file holds one tensor.")
+        String ids;
+    }
+
+    @Option(names = "--seqlen", paramLabel = "N",
+            description = "Tokens per window (default: the model's context; for 2-D ids, their row length).")
+    Integer seqLen;
+
+    @Option(names = "--max-windows", paramLabel = "N", defaultValue = "0",
+            description = "Score at most N windows (default: all).")
+    int maxWindows;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "0",
+            description = "Windows per forward pass (default: automatic, bounded memory).")
+    int batchSize;
+
+    @Option(names = "--json", description = "Print one JSON object with the result.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (arch != null || input.images != null) {
+            if (arch == null || input.images == null) {
+                throw new UserError(arch == null ? "--images needs --arch NAME (the checkpoint's architecture)"
+                        : "--arch needs --images FILE (not --text/--ids, which are for language models)");
+            }
+            return VisionEval.run(Path.of(model), arch, input.images, json, spec.commandLine().getOut(),
+                    spec.commandLine().getErr());
+        }
+        if (maxWindows < 0) {
+            throw new UserError("--max-windows " + maxWindows + ": must be ≥ 0");
+        }
+        if (batchSize < 0) {
+            throw new UserError("--batch-size " + batchSize + ": must be ≥ 0");
+        }
+        try (LlamaRuntime rt = LlamaRuntime.openShell(model, tokenizer)) {
+            int context = rt.model().config().maxPositions();
+            if (seqLen != null && (seqLen < 2 || seqLen > context)) {
+                throw new UserError("--seqlen " + seqLen + ": must be between 2 and the model's context of " + context);
+            }
+            int[][] rows = input.text != null ? textWindows(rt, context) : idWindows(context);
+            Perplexity.Result r = new Perplexity(rt.model()).withBatchSize(batchSize)
+                    .evaluate(rows, BlockSource.readOnly(rt.checkpoint()));
+            print(r);
+        }
+        return 0;
+    }
+
+    private int[][] textWindows(LlamaRuntime rt, int context) {
+        String text;
+        try {
+            byte[] bytes = Files.readAllBytes(input.text);
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (NoSuchFileException e) {
+            throw new UserError("--text " + input.text + ": no such file");
+        } catch (CharacterCodingException e) {
+            throw new UserError("--text " + input.text + ": not UTF-8 text");
+        } catch (IOException e) {
+            throw new UserError("--text " + input.text + ": cannot read: " + e.getMessage());
+        }
+        int[] stream = rt.tokenizer().encode(text, true, false);
+        return TokenWindows.split(stream, seqLen != null ? seqLen : context, maxWindows);
+    }
+
+    private int[][] idWindows(int context) {
+        IdsFileSpec spec = IdsFileSpec.parse(input.ids);
+        TensorData t = spec.read();
+        if (t.dtype().isFloating()) {
+            throw new UserError("--ids " + spec + ": holds " + t.dtype() + " values, not token ids");
+        }
+        long[] shape = t.shape();
+        int[] flat = t.toInts();
+        if (shape.length == 1) {
+            return TokenWindows.split(flat, seqLen != null ? seqLen : context, maxWindows);
+        }
+        if (shape.length != 2) {
+            throw new UserError("--ids " + spec + ": expected a 1-D or 2-D tensor, got shape " + java.util.Arrays.toString(shape));
+        }
+        int cols = (int) shape[1];
+        if (seqLen != null && seqLen != cols) {
+            throw new UserError("--seqlen " + seqLen + " differs from the " + cols + "-token rows of " + spec);
+        }
+        int n = (int) (maxWindows > 0 ? Math.min(shape[0], maxWindows) : shape[0]);
+        int[][] rows = new int[n][cols];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(flat, i * cols, rows[i], 0, cols);
+        }
+        return rows;
+    }
+
+    private void print(Perplexity.Result r) {
+        var out = spec.commandLine().getOut();
+        if (json) {
+            ObjectMapper mapper = new ObjectMapper();
+            ObjectNode o = mapper.createObjectNode();
+            o.put("model", model);
+            o.put("input", input.text != null ? input.text.toString() : input.ids);
+            o.put("ppl", r.ppl());
+            o.put("mean_loss", r.meanLoss());
+            o.put("tokens", r.tokens());
+            o.put("windows", r.rows());
+            o.put("seqlen", r.seqLen());
+            o.put("seconds", r.seconds());
+            ArrayNode losses = o.putArray("window_losses");
+            for (double l : r.rowLosses()) {
+                losses.add(l);
+            }
+            out.println(o.toString());
+        } else {
+            out.printf(Locale.ROOT, "perplexity %.4f  (mean loss %.4f nats; %d windows x %d tokens, %d predictions; %.2f s)%n",
+                    r.ppl(), r.meanLoss(), r.rows(), r.seqLen(), r.tokens(), r.seconds());
+        }
+        out.flush();
+    }
+}

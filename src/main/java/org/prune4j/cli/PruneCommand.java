@@ -1,0 +1,147 @@
+package org.prune4j.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.prune4j.prune.SparsityPattern;
+import org.prune4j.prune.llm.AllocationKind;
+import org.prune4j.io.IdsFileSpec;
+import org.prune4j.prune.llm.LlmPruneJob;
+import org.prune4j.prune.llm.LlmPruneSettings;
+import org.prune4j.prune.llm.OneShotMethod;
+import org.prune4j.prune.llm.PruneReport;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code prune4j prune}: one-shot pruning of a Llama-family model. */
+@Command(name = "prune", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"One-shot pruning of every Linear in the decoder blocks of a Llama-family model.",
+            "Blocks are processed one at a time: the dense block's Linear inputs are captured on the calibration "
+                + "sequences, its matrices pruned, the pruned block re-run to feed the next (as SparseGPT and Wanda do).",
+            "Writes the pruned model in the input's format (pruned weights stored as zeros) and a JSON report beside it "
+                + "(FILE.report.json, or prune4j_report.json inside an HF directory).",
+            "With a bundled model and no --calib/--eval options, its pinned protocol (calibration and evaluation ids) is used."})
+public final class PruneCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Bundled model name (stories260K), llama2.c file or Hugging Face directory.")
+    String model;
+
+    @Option(names = "--tokenizer", description = "Tokenizer file (tokenizer.bin or tokenizer.json); default: found beside the model.")
+    Path tokenizer;
+
+    @Option(names = "--method", required = true, description = "Criterion: magnitude (|W|, no data), wanda (|W|·‖X‖₂ per output row), sparsegpt (OBS updates).")
+    String method;
+
+    @Option(names = "--sparsity", required = true, description = "Fraction of weights to prune in [0, 1), e.g. 0.5, or N:M, e.g. 2:4 (N of every M consecutive inputs).")
+    String sparsity;
+
+    @Option(names = "--allocation", defaultValue = "uniform", description = "uniform (every matrix the same), global (one magnitude threshold; magnitude only), owl (outlier-weighted per block; wanda/sparsegpt). Default: ${DEFAULT-VALUE}.")
+    String allocation;
+
+    @Option(names = "--owl-m", defaultValue = "5", description = "OWL: a metric value is an outlier above M × its block's mean. Default: ${DEFAULT-VALUE}.")
+    double owlM;
+
+    @Option(names = "--owl-lambda", defaultValue = "0.08", description = "OWL: block sparsities span target ± λ. Default: ${DEFAULT-VALUE}.")
+    double owlLambda;
+
+    @Option(names = "--min-density", defaultValue = "0", description = "Global allocation: keep at least this fraction of every matrix. Default: ${DEFAULT-VALUE}.")
+    double minDensity;
+
+    @ArgGroup(exclusive = true)
+    Calibration calibration;
+
+    static final class Calibration {
+        @Option(names = "--calib", description = "Calibration text: tokenized once (BOS first); --nsamples windows of --seqlen tokens at positions drawn with --seed.")
+        Path text;
+
+        @Option(names = "--calib-ids", description = "Calibration ids FILE.safetensors[:TENSOR], an integer tensor [rows, seqlen], rows used as given.")
+        String ids;
+    }
+
+    @Option(names = "--nsamples", defaultValue = "128", description = "Calibration windows drawn from --calib. Default: ${DEFAULT-VALUE}.")
+    int nsamples;
+
+    @Option(names = "--seqlen", defaultValue = "0", description = "Tokens per calibration window (default: the model's context length).")
+    int seqLen;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the calibration window positions. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @ArgGroup(exclusive = true)
+    Evaluation evaluation;
+
+    static final class Evaluation {
+        @Option(names = "--eval", description = "Evaluation text: tokenized once (BOS first), non-overlapping windows of --eval-seqlen tokens, remainder dropped.")
+        Path text;
+
+        @Option(names = "--eval-ids", description = "Evaluation ids FILE.safetensors[:TENSOR] [rows, seqlen], each row scored independently.")
+        String ids;
+    }
+
+    @Option(names = "--eval-seqlen", defaultValue = "0", description = "Evaluation window length for --eval (default: the model's context length).")
+    int evalSeqLen;
+
+    @Option(names = "--max-eval-windows", defaultValue = "0", description = "Evaluate at most this many windows/rows (default: all).")
+    int maxEvalWindows;
+
+    @Option(names = "--blocksize", defaultValue = "128", description = "SparseGPT column block width. Default: ${DEFAULT-VALUE}.")
+    int blockSize;
+
+    @Option(names = "--percdamp", defaultValue = "0.01", description = "SparseGPT dampening, fraction of the mean Hessian diagonal. Default: ${DEFAULT-VALUE}.")
+    double percDamp;
+
+    @Option(names = "--batch", defaultValue = "0", description = "Calibration sequences per forward pass (default: automatic, about 256 MiB of activations).")
+    int batch;
+
+    @Option(names = "--out", required = true, description = "Output path: a llama2.c file or a Hugging Face directory (the input's format). Must differ from the input.")
+    Path out;
+
+    @Option(names = "--json", description = "Print the report as one JSON object on standard output.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        OneShotMethod m = OneShotMethod.parse(method);
+        LlmPruneSettings settings = new LlmPruneSettings(m, SparsityPattern.parse(sparsity), AllocationKind.parse(allocation),
+                owlM, owlLambda, minDensity, nsamples, seqLen, seed, blockSize, percDamp, batch);
+        LlmPruneJob.Io io = new LlmPruneJob.Io(model, tokenizer,
+                calibration == null ? null : calibration.text,
+                calibration == null || calibration.ids == null ? null : IdsFileSpec.parse(calibration.ids),
+                evaluation == null ? null : evaluation.text,
+                evaluation == null || evaluation.ids == null ? null : IdsFileSpec.parse(evaluation.ids),
+                evalSeqLen, maxEvalWindows, out);
+        PruneReport report = new LlmPruneJob(System.err).run(io, settings);
+        PrintStream stdout = System.out;
+        if (json) {
+            stdout.println(LlmPruneJob.toJson(report, false));
+        } else {
+            printSummary(report, stdout);
+        }
+        return 0;
+    }
+
+    static void printSummary(PruneReport r, PrintStream out) {
+        out.printf(Locale.ROOT, "pruned %s with %s at %s (%s allocation)%n", r.model(), r.method(), r.pattern(), r.allocation());
+        if (r.calibration() != null) {
+            out.println("  calibration: " + r.calibration());
+        }
+        out.printf(Locale.ROOT, "  %-48s %s%n", "matrix", "sparsity");
+        for (Map.Entry<String, Double> e : r.matrices().entrySet()) {
+            out.printf(Locale.ROOT, "  %-48s %.4f%n", e.getKey(), e.getValue());
+        }
+        out.printf(Locale.ROOT, "  overall sparsity %.5f (%d of %d weights in pruned matrices are zero)%n", r.sparsity(),
+                r.zeroParameters(), r.prunedParameters());
+        if (r.densePpl() != null) {
+            out.printf(Locale.ROOT, "  perplexity: dense %.4f -> pruned %.4f (%+.1f%%) on %s%n", r.densePpl(), r.prunedPpl(),
+                    100 * (r.prunedPpl() / r.densePpl() - 1), r.evaluation());
+        }
+        StringBuilder st = new StringBuilder();
+        r.stageSeconds().forEach((k, v) -> st.append(String.format(Locale.ROOT, " %s %.2fs", k, v)));
+        out.printf(Locale.ROOT, "  time:%s; total %.2fs%n", st, r.seconds());
+        if (r.output() != null) {
+            out.println("  wrote " + r.output() + " and " + LlmPruneJob.reportPath(Path.of(r.output())));
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package org.prune4j.io.hf;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.prune4j.UserError;
+import org.prune4j.io.SafetensorsFile;
+import org.prune4j.io.TensorData;
+import org.prune4j.model.llama.CheckpointFormat;
+import org.prune4j.model.llama.LlamaCheckpoint;
+import org.prune4j.model.llama.LlamaConfig;
+import org.prune4j.model.llama.LlamaTensorNames;
+
+/** Reads a Hugging Face model directory into a {@link LlamaCheckpoint}; see {@link HfFormat#read}. */
+final class HfReader {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A tensor and the file it came from (for error messages). */
+    private record Stored(TensorData data, Path file) {}
+
+    private HfReader() {}
+
+    static LlamaCheckpoint read(Path dir, Path tokenizerOverride) {
+        if (!Files.exists(dir)) {
+            throw new UserError(dir + ": no such directory");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new UserError(dir + ": not a directory (a Hugging Face model is a directory with config.json)");
+        }
+        Path configFile = dir.resolve(HfFormat.CONFIG_FILE);
+        if (!Files.isRegularFile(configFile)) {
+            throw new UserError(dir + ": no config.json, so not a Hugging Face model directory");
+        }
+        HfConfig config = HfConfig.read(configFile);
+        Path single = dir.resolve(ShardPlan.SINGLE_FILE);
+        Path index = dir.resolve(ShardPlan.INDEX_FILE);
+        Map<String, Stored> stored;
+        Path listing;
+        if (Files.isRegularFile(single)) {
+            stored = readSingle(single);
+            listing = single;
+        } else if (Files.isRegularFile(index)) {
+            stored = readSharded(dir, index);
+            listing = index;
+        } else if (Files.exists(dir.resolve("pytorch_model.bin")) || Files.exists(dir.resolve("pytorch_model.bin.index.json"))) {
+            throw new UserError(dir + ": not supported yet: pytorch_model.bin weights (save the model as safetensors)");
+        } else {
+            throw new UserError(dir + ": no model.safetensors or model.safetensors.index.json");
+        }
+        Map<String, TensorData> tensors = validate(config, stored, listing, configFile);
+        return new LlamaCheckpoint(config.llama(), tensors, CheckpointFormat.HF, dir,
+                tokenizerOverride != null ? tokenizerOverride : findTokenizer(dir));
+    }
+
+    /** {@code tokenizer.json}, else a llama2.c {@code tokenizer.bin} that prune4j copied there, else null. */
+    private static Path findTokenizer(Path dir) {
+        for (String name : new String[] {HfFormat.TOKENIZER_JSON, HfFormat.LLAMA2C_TOKENIZER}) {
+            Path p = dir.resolve(name);
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, Stored> readSingle(Path file) {
+        Map<String, Stored> out = new LinkedHashMap<>();
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            for (String name : f.names()) {
+                out.put(name, new Stored(f.get(name), file));
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Stored> readSharded(Path dir, Path index) {
+        Map<String, String> weightMap = readWeightMap(index);
+        Map<String, Set<String>> byShard = new TreeMap<>();
+        weightMap.forEach((tensor, shard) -> byShard.computeIfAbsent(shard, k -> new LinkedHashSet<>()).add(tensor));
+        Map<String, Stored> out = new LinkedHashMap<>();
+        Map<String, Path> unlisted = new LinkedHashMap<>();
+        for (Map.Entry<String, Set<String>> e : byShard.entrySet()) {
+            Path shard = dir.resolve(e.getKey());
+            if (!Files.isRegularFile(shard)) {
+                throw new UserError(index + ": shard " + e.getKey() + " is missing");
+            }
+            try (SafetensorsFile f = SafetensorsFile.open(shard)) {
+                for (String name : e.getValue()) {
+                    if (!f.contains(name)) {
+                        throw new UserError(shard + ": lacks tensor " + name + " that " + index.getFileName() + " places there");
+                    }
+                    out.put(name, new Stored(f.get(name), shard));
+                }
+                for (String name : f.names()) {
+                    if (!e.getValue().contains(name) && !ExpectedTensors.isIgnorable(name)) {
+                        unlisted.putIfAbsent(name, shard);
+                    }
+                }
+            }
+        }
+        if (!unlisted.isEmpty()) {
+            Map.Entry<String, Path> first = unlisted.entrySet().iterator().next();
+            throw new UserError(first.getValue() + ": holds tensor " + first.getKey() + " that " + index.getFileName()
+                    + " does not list");
+        }
+        return out;
+    }
+
+    private static Map<String, String> readWeightMap(Path index) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readString(index));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UserError(index + ": not valid JSON: " + HfConfig.oneLine(e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw new UserError(index + ": cannot read: " + e.getMessage());
+        }
+        JsonNode map = root == null ? null : root.get("weight_map");
+        if (map == null || !map.isObject() || map.isEmpty()) {
+            throw new UserError(index + ": no weight_map");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : map.properties()) {
+            String file = e.getValue().asText("");
+            if (!e.getValue().isTextual() || file.isEmpty() || file.contains("/") || file.contains("\\")
+                    || file.startsWith(".")) {
+                throw new UserError(index + ": tensor " + e.getKey() + " maps to " + e.getValue()
+                        + ", not a file name in the model directory");
+            }
+            out.put(e.getKey(), file);
+        }
+        return out;
+    }
+
+    /**
+     * Checks the tensors against the config (every expected tensor present with its shape, nothing
+     * unknown) and returns them under canonical names in canonical order.
+     */
+    private static Map<String, TensorData> validate(HfConfig config, Map<String, Stored> stored, Path listing,
+            Path configFile) {
+        LlamaConfig c = config.llama();
+        boolean tied = c.tieWordEmbeddings();
+        Map<String, long[]> expected = ExpectedTensors.of(c, config.layerShapes(), !tied);
+        Map<String, TensorData> out = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : expected.entrySet()) {
+            Stored s = stored.get(e.getKey());
+            if (s == null) {
+                throw new UserError(listing + ": missing tensor " + e.getKey() + " (shape " + Arrays.toString(e.getValue())
+                        + " expected from " + configFile.getFileName() + ")");
+            }
+            if (!Arrays.equals(s.data().shape(), e.getValue())) {
+                throw new UserError(s.file() + ": tensor " + e.getKey() + " has shape " + Arrays.toString(s.data().shape())
+                        + ", but " + configFile.getFileName() + " implies " + Arrays.toString(e.getValue()));
+            }
+            if (!s.data().dtype().isFloating()) {
+                throw new UserError(s.file() + ": tensor " + e.getKey() + " has dtype " + s.data().dtype()
+                        + ", expected a floating-point type");
+            }
+            out.put(e.getKey(), s.data());
+        }
+        for (Map.Entry<String, Stored> e : stored.entrySet()) {
+            String name = e.getKey();
+            if (expected.containsKey(name) || ExpectedTensors.isIgnorable(name)) {
+                continue;
+            }
+            if (tied && name.equals(LlamaTensorNames.LM_HEAD)) {
+                if (!sameValues(e.getValue().data(), out.get(LlamaTensorNames.EMBED))) {
+                    throw new UserError(e.getValue().file() + ": " + configFile.getFileName()
+                            + " says tie_word_embeddings but lm_head.weight differs from model.embed_tokens.weight");
+                }
+                continue;
+            }
+            throw new UserError(e.getValue().file() + ": unexpected tensor " + name + " (not part of a "
+                    + c.architecture() + " with this " + configFile.getFileName() + ")");
+        }
+        return out;
+    }
+
+    /** True when two tensors hold the same shape and values (compared as float32 when dtypes differ). */
+    static boolean sameValues(TensorData a, TensorData b) {
+        if (!Arrays.equals(a.shape(), b.shape())) {
+            return false;
+        }
+        if (a.dtype() == b.dtype()) {
+            return a.bytes().equals(b.bytes());
+        }
+        return Arrays.equals(a.toFloats(), b.toFloats());
+    }
+}

@@ -1,0 +1,215 @@
+package org.prune4j.io.hf;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.prune4j.UserError;
+import org.prune4j.io.AtomicOutput;
+import org.prune4j.io.TensorData;
+import org.prune4j.model.llama.LlamaCheckpoint;
+import org.prune4j.model.llama.LlamaConfig;
+import org.prune4j.model.llama.LlamaTensorNames;
+import org.prune4j.report.ProgressBar;
+
+/** Writes a {@link LlamaCheckpoint} as a Hugging Face model directory; see {@link HfFormat#write}. */
+final class HfWriter {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Tokenizer and generation files carried over from a source model directory. */
+    private static final List<String> CARRIED_FILES = List.of(HfFormat.TOKENIZER_JSON, "tokenizer_config.json",
+            "special_tokens_map.json", "tokenizer.model", "generation_config.json", HfFormat.LLAMA2C_TOKENIZER);
+
+    /** What goes into the directory: the config, the tensors in writing order, files to copy. */
+    private record Layout(HfConfig config, List<String> names, Map<String, Path> copies) {}
+
+    private HfWriter() {}
+
+    static void write(LlamaCheckpoint ckpt, Path dir, HfWriteOptions options) {
+        checkTarget(ckpt, dir);
+        DTypeConversion conversion = new DTypeConversion(options.dtype());
+        Map<String, TensorData> tensors = ckpt.tensors();
+        Layout layout;
+        String configJson;
+        try {
+            layout = layout(ckpt);
+            configJson = layout.config().toJson(conversion.storedType(tensors.get(LlamaTensorNames.EMBED)));
+        } catch (UserError e) {
+            throw new UserError("cannot write " + dir + ": " + e.getMessage(), e);
+        }
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        long total = 0;
+        for (String name : layout.names()) {
+            TensorData t = tensors.get(name);
+            long bytes = t.numel() * conversion.storedType(t).byteSize();
+            sizes.put(name, bytes);
+            total += bytes;
+        }
+        ShardPlan plan = ShardPlan.of(sizes, options.maxShardBytes());
+        String indexJson = plan.isSingleFile() ? null : indexJson(plan, total);
+        try (ProgressBar bar = ProgressBar.start("writing " + dir.getFileName(), total)) {
+            AtomicOutput.writeDirectory(dir, tmp -> {
+                Files.writeString(tmp.resolve(HfFormat.CONFIG_FILE), configJson);
+                for (int i = 0; i < plan.shards().size(); i++) {
+                    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp.resolve(plan.fileName(i))), 1 << 20)) {
+                        SafetensorsStreamWriter.write(out, plan.shards().get(i), tensors, conversion,
+                                Map.of("format", "pt"), bar);
+                    }
+                }
+                if (indexJson != null) {
+                    Files.writeString(tmp.resolve(ShardPlan.INDEX_FILE), indexJson);
+                }
+                for (Map.Entry<String, Path> c : layout.copies().entrySet()) {
+                    Files.copy(c.getValue(), tmp.resolve(c.getKey()));
+                }
+            });
+        }
+    }
+
+    /**
+     * Refuses an output that would destroy the input (the source itself or a directory containing it)
+     * or replace something that is not a model directory.
+     */
+    private static void checkTarget(LlamaCheckpoint ckpt, Path dir) {
+        Path out = canonical(dir);
+        if (ckpt.source() != null && canonical(ckpt.source()).startsWith(out)) {
+            throw new UserError(dir + ": is or contains the input " + ckpt.source() + "; write the output elsewhere");
+        }
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new UserError(dir + ": exists and is not a directory");
+        }
+        if (Files.isDirectory(dir) && !HfFormat.isModelDirectory(dir) && !isEmptyDirectory(dir)) {
+            throw new UserError(dir + ": exists and is not a Hugging Face model directory; refusing to replace it");
+        }
+    }
+
+    /** The absolute, normalized path with symbolic links resolved as far as the path exists. */
+    static Path canonical(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        Path existing = abs;
+        Path rest = null;
+        while (existing != null && !Files.exists(existing)) {
+            Path name = existing.getFileName();
+            rest = rest == null ? name : name.resolve(rest);
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return abs;
+        }
+        try {
+            Path real = existing.toRealPath();
+            return rest == null ? real : real.resolve(rest);
+        } catch (IOException e) {
+            return abs;
+        }
+    }
+
+    private static boolean isEmptyDirectory(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Measures the model from its tensors and checks that they form a complete, consistent set. */
+    private static Layout layout(LlamaCheckpoint ckpt) {
+        LlamaConfig c = ckpt.config();
+        Map<String, TensorData> tensors = ckpt.tensors();
+        if (HfArchitecture.byClassName(c.architecture()) == null) {
+            throw new UserError("unknown architecture " + c.architecture() + " (supported: "
+                    + HfArchitecture.supportedList() + ")");
+        }
+        TensorData embed = tensors.get(LlamaTensorNames.EMBED);
+        if (embed == null || embed.shape().length != 2) {
+            throw new UserError(embed == null ? "the model lacks " + LlamaTensorNames.EMBED
+                    : LlamaTensorNames.EMBED + " has shape " + Arrays.toString(embed.shape()) + ", expected a matrix");
+        }
+        int vocab = Math.toIntExact(embed.shape()[0]);
+        int hidden = Math.toIntExact(embed.shape()[1]);
+        TensorData head = tensors.get(LlamaTensorNames.LM_HEAD);
+        boolean tied;
+        if (head == null) {
+            if (!c.tieWordEmbeddings()) {
+                throw new UserError("the model lacks " + LlamaTensorNames.LM_HEAD + " and does not tie it to the embedding");
+            }
+            tied = true;
+        } else {
+            tied = c.tieWordEmbeddings() && HfReader.sameValues(head, embed);
+        }
+        List<LayerShape> shapes = LayerShape.of(ckpt);
+        boolean uniform = LayerShape.isUniform(shapes);
+        LayerShape top = uniform ? shapes.get(0) : LayerShape.uniform(c);
+        LlamaConfig written = new LlamaConfig(c.architecture(), hidden, top.intermediateSize(), c.numLayers(),
+                top.numHeads(), top.numKvHeads(), c.headDim(), vocab, c.maxPositions(), c.ropeTheta(), c.rmsNormEps(),
+                tied, c.attentionBias(), c.bosTokenId(), c.eosTokenId());
+        HfConfig config = new HfConfig(written, shapes);
+        Map<String, long[]> expected = ExpectedTensors.of(written, shapes, !tied);
+        for (Map.Entry<String, long[]> e : expected.entrySet()) {
+            TensorData t = tensors.get(e.getKey());
+            if (t == null) {
+                throw new UserError("the model lacks " + e.getKey());
+            }
+            if (!Arrays.equals(t.shape(), e.getValue())) {
+                throw new UserError(e.getKey() + " has shape " + Arrays.toString(t.shape()) + ", but the other tensors imply "
+                        + Arrays.toString(e.getValue()));
+            }
+            if (!t.dtype().isFloating()) {
+                throw new UserError(e.getKey() + " has dtype " + t.dtype() + "; model weights must be floating point");
+            }
+        }
+        for (String name : tensors.keySet()) {
+            if (!expected.containsKey(name) && !(tied && name.equals(LlamaTensorNames.LM_HEAD))) {
+                throw new UserError("unexpected tensor " + name + " (not part of a " + c.architecture()
+                        + (c.attentionBias() ? "" : " without attention biases") + ")");
+            }
+        }
+        return new Layout(config, new ArrayList<>(expected.keySet()), copies(ckpt));
+    }
+
+    /** Target file name to source file: tokenizer files of a source directory, then the checkpoint's tokenizer. */
+    private static Map<String, Path> copies(LlamaCheckpoint ckpt) {
+        Map<String, Path> out = new LinkedHashMap<>();
+        if (ckpt.source() != null && Files.isDirectory(ckpt.source())) {
+            for (String name : CARRIED_FILES) {
+                Path p = ckpt.source().resolve(name);
+                if (Files.isRegularFile(p)) {
+                    out.put(name, p);
+                }
+            }
+        }
+        Path tok = ckpt.tokenizer();
+        if (tok != null) {
+            if (!Files.isRegularFile(tok)) {
+                throw new UserError(tok + ": no such tokenizer file");
+            }
+            String n = tok.getFileName().toString().toLowerCase(Locale.ROOT);
+            String target = n.endsWith(".json") ? HfFormat.TOKENIZER_JSON
+                    : n.endsWith(".model") ? "tokenizer.model" : HfFormat.LLAMA2C_TOKENIZER;
+            out.put(target, tok);
+        }
+        return out;
+    }
+
+    private static String indexJson(ShardPlan plan, long totalBytes) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("metadata", Map.of("total_size", totalBytes));
+        root.put("weight_map", new TreeMap<>(plan.weightMap()));
+        try {
+            return JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
