@@ -41,12 +41,26 @@ public final class AtomicOutput {
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
                 writer.write(out);
             }
+            publishPermissions(tmp, false);
             move(tmp, target);
             tmp = null;
         } catch (IOException e) {
             throw new UserError(target + ": cannot write: " + e.getMessage());
         } finally {
             deleteRecursively(tmp);
+        }
+    }
+
+    /**
+     * Temporary files are created private (0600/0700); outputs get the usual {@code rw-r--r--} /
+     * {@code rwxr-xr-x} before they are renamed into place (no-op on non-POSIX file systems).
+     */
+    private static void publishPermissions(Path p, boolean directory) throws IOException {
+        try {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(
+                    directory ? "rwxr-xr-x" : "rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: keep the defaults
         }
     }
 
@@ -67,6 +81,7 @@ public final class AtomicOutput {
             Files.createDirectories(parent);
             tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".");
             writer.write(tmp);
+            publishPermissions(tmp, true);
             if (Files.exists(target)) {
                 old = Files.createTempDirectory(parent, "." + target.getFileName() + ".old.");
                 Files.delete(old);

@@ -139,21 +139,19 @@ public record TensorData(DType dtype, long[] shape, ByteBuffer bytes) {
     }
 
     /**
-     * Creates an NDArray in {@code manager}. Floating types are loaded as float32 (prune4j computes in
-     * fp32), other types keep their type.
+     * Creates an NDArray in {@code manager} holding a copy of the data (never a view of a mapped file).
+     * Floating types are loaded as float32 (prune4j computes in fp32), other types keep their type.
      */
     public NDArray toNDArray(NDManager manager) {
         Shape s = new Shape(shape);
-        if (dtype == DType.F32) {
-            return manager.create(bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN), s, DataType.FLOAT32);
-        }
-        if (dtype.isFloating()) {
+        if (dtype.isFloating() && dtype != DType.F32) {
             return manager.create(toFloats(), s);
         }
-        if (dtype == DType.U8 || dtype == DType.BOOL || dtype == DType.I8) {
-            return manager.create(bytes.duplicate(), s, dtype.toDjl());
-        }
-        return manager.create(bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN), s, dtype.toDjl());
+        // Copy into memory the array owns: the engine may wrap a direct (e.g. memory-mapped) buffer without
+        // copying, and an in-place operation on a read-only mapping would crash the process.
+        ByteBuffer owned = ByteBuffer.allocateDirect(bytes.remaining()).order(ByteOrder.LITTLE_ENDIAN);
+        owned.put(bytes.duplicate()).flip();
+        return manager.create(owned, s, dtype.toDjl());
     }
 
     /** Converts floating data to {@code target} (F32, F16 or BF16; BF16 rounds to nearest even). */
