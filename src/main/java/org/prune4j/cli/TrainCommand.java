@@ -1,6 +1,5 @@
 package org.prune4j.cli;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.prune4j.experiment.Outcome;
 import org.prune4j.experiment.PruningSettings;
@@ -9,8 +8,8 @@ import org.prune4j.experiment.TrainExperiment;
 import org.prune4j.experiment.TrainingSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -21,18 +20,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train a vision network, optionally pruning it gradually or at initialisation.")
 public final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder holding the run folders.")
-    Path out;
-
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the dataset files are (see Datasets).")
-    Path dataDir;
-
-    @Option(names = "--json", description = "Print one JSON object with the results.")
-    boolean json;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "Compute threads (0: the engine's default). 1 is fastest for small networks on a busy machine.")
-    int threads;
+    @Mixin
+    ExperimentOptions options;
 
     @Spec
     CommandSpec spec;
@@ -47,11 +36,11 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        EngineThreads.set(threads);
+        EngineThreads.set(options.threads);
         TrainingSettings ts = SettingsFlags.read(spec, TrainingSettings.class);
         PruningSettings ps = SettingsFlags.read(spec, PruningSettings.class);
-        Outcome o = TrainExperiment.run(ts, ps, out, dataDir, System.err);
-        ExperimentOutput.print(spec.commandLine().getOut(), o, json);
+        Outcome o = TrainExperiment.run(ts, ps, options.out, options.dataDir, System.err);
+        ExperimentOutput.print(spec.commandLine().getOut(), o, options.json);
         return 0;
     }
 }
