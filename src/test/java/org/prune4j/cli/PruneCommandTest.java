@@ -109,6 +109,31 @@ class PruneCommandTest {
     }
 
     @Test
+    void aHuggingFaceInputGivesAHuggingFaceOutputInItsStorageDtype() throws Exception {
+        Path hf = dir.resolve("hf-bf16");
+        assertEquals(0, run("convert", "--model", "stories260K", "--to", "hf", "--dtype", "bf16", "--out", hf.toString()).code());
+        Path out = dir.resolve("pruned-hf");
+        CliRun r = run("prune", "--model", hf.toString(), "--method", "sparsegpt", "--sparsity", "4:8", "--calib-ids",
+                BundledModels.protocol("stories260K") + ":calib_ids", "--eval-ids",
+                BundledModels.protocol("stories260K") + ":eval_ids", "--max-eval-windows", "8", "--out", out.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(0.5, r.json().get("sparsity").asDouble(), 1e-9);
+        assertTrue(Files.isRegularFile(out.resolve("config.json")));
+        assertTrue(Files.isRegularFile(out.resolve("prune4j_report.json")));
+        try (org.prune4j.io.SafetensorsFile f = org.prune4j.io.SafetensorsFile.open(out.resolve("model.safetensors"))) {
+            assertEquals(org.prune4j.io.DType.BF16, f.entry(LlamaTensorNames.linearWeight(0, "mlp.up_proj")).dtype());
+            float[] w = f.get(LlamaTensorNames.linearWeight(0, "mlp.up_proj")).toFloats();
+            for (int g = 0; g < w.length / 8; g++) {
+                int zeros = 0;
+                for (int k = 0; k < 8; k++) {
+                    zeros += w[8 * g + k] == 0f ? 1 : 0;
+                }
+                assertTrue(zeros >= 4, "4:8 group " + g);
+            }
+        }
+    }
+
+    @Test
     void badInputIsOneLineAndExitTwoWithNothingWritten() throws Exception {
         Path out = dir.resolve("bad.bin");
         assertBad(run("prune", "--model", "stories260K", "--method", "magnitude", "--sparsity", "1.3", "--out", out.toString()), "1.3");
