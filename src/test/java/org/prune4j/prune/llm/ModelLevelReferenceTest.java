@@ -80,6 +80,8 @@ class ModelLevelReferenceTest {
             int[][] rows = rows(reference.get("eval_ids"));
             double ppl = new Perplexity(model).evaluate(rows).ppl();
             double refPpl = reference.get(methodName + "_" + refPattern + "_ppl").toDoubles()[0];
+            System.out.printf(java.util.Locale.ROOT, "%s %s: %d of %d mask entries differ; ppl %.6f, reference %.6f%n",
+                    methodName, patternText, differing, total, ppl, refPpl);
             assertEquals(refPpl, ppl, refPpl * 1e-3, "perplexity");
         }
     }
