@@ -221,8 +221,8 @@ class LayersTest {
             assertEquals(5000, zeros, 200);
 
             NDArray x = m.arange(16f).reshape(1, 1, 4, 4);
-            assertArrayEquals(new float[] {5, 7, 13, 15}, new MaxPool2d(2, 2, 0).forward(x).toFloatArray());
-            assertArrayEquals(new float[] {2.5f, 4.5f, 10.5f, 12.5f}, new AvgPool2d(2, 2, 0).forward(x).toFloatArray());
+            assertArrayEquals(new float[] {5, 7, 13, 15}, new Pool2d(Pool2d.Kind.MAX, 2, 2, 0).forward(x).toFloatArray());
+            assertArrayEquals(new float[] {2.5f, 4.5f, 10.5f, 12.5f}, new Pool2d(Pool2d.Kind.AVERAGE, 2, 2, 0).forward(x).toFloatArray());
             assertArrayEquals(new float[] {7.5f}, Functional.globalAvgPool2d(x).toFloatArray());
             assertEquals(new Shape(1, 16), Functional.flatten(x, 1).getShape());
             assertArrayEquals(new float[] {0, 0, 2}, Functional.relu(m.create(new float[] {-1, 0, 2})).toFloatArray());
