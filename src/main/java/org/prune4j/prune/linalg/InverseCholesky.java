@@ -288,7 +288,7 @@ public final class InverseCholesky {
                         panel.attach(s);
                         NDArray p = panel.matMul(invT);
                         p.attach(s);
-                        m.set(panelIdx, p);
+                        writeRect(p, k + b, k);
                     }
                 }
             }
@@ -311,11 +311,19 @@ public final class InverseCholesky {
                         NDIndex panelIdx = new NDIndex(o + ":" + n + ", " + j + ":" + o);
                         NDArray panel = m.get(panelIdx);
                         panel.attach(s);
-                        NDArray x;
+                        double[] negInv = inv.clone();
+                        for (int i = 0; i < negInv.length; i++) {
+                            negInv[i] = -negInv[i];
+                        }
+                        NDArray negInvM = small(s, negInv, b);
                         if (m2 <= SPLIT) {
                             NDArray m22 = m.get(new NDIndex(o + ":" + n + ", " + o + ":" + n));
                             m22.attach(s);
-                            x = m22.matMul(panel);
+                            NDArray x = m22.matMul(panel);
+                            x.attach(s);
+                            NDArray p = x.matMul(negInvM);
+                            p.attach(s);
+                            writeRect(p, o, j);
                         } else {
                             int h = m2 / 2;
                             NDArray top = m.get(new NDIndex(o + ":" + (o + h) + ", " + o + ":" + (o + h)));
@@ -328,20 +336,46 @@ public final class InverseCholesky {
                             x1.attach(s);
                             NDArray x2 = bottom.matMul(panel);
                             x2.attach(s);
-                            x = x1.concat(x2, 0);
+                            // both products are computed before the panel is overwritten
+                            NDArray p1 = x1.matMul(negInvM);
+                            p1.attach(s);
+                            NDArray p2 = x2.matMul(negInvM);
+                            p2.attach(s);
+                            writeRect(p1, o, j);
+                            writeRect(p2, o + h, j);
                         }
-                        x.attach(s);
-                        double[] negInv = inv.clone();
-                        for (int i = 0; i < negInv.length; i++) {
-                            negInv[i] = -negInv[i];
-                        }
-                        NDArray p = x.matMul(small(s, negInv, b));
-                        p.attach(s);
-                        m.set(panelIdx, p);
                     }
                 }
                 writeDiag(j, b, inv);
             }
+        }
+
+        /**
+         * Copies a contiguous {@code [r, c]} array of the work matrix's type into the work matrix at
+         * {@code (row0, col0)} through direct buffers: a plain memory copy, instead of a native indexed
+         * assignment (which, being a parallel operation, pays a thread hand-off on a loaded machine).
+         */
+        void writeRect(NDArray src, int row0, int col0) {
+            int r = Math.toIntExact(src.getShape().get(0));
+            int c = Math.toIntExact(src.getShape().get(1));
+            var sb = src.toByteBuffer(true).order(ByteOrder.nativeOrder());
+            DoubleBuffer sd = f64 ? sb.asDoubleBuffer() : null;
+            FloatBuffer sf = f64 ? null : sb.asFloatBuffer();
+            double[] drow = f64 ? new double[c] : null;
+            float[] frow = f64 ? null : new float[c];
+            forRows(m, row0, row0 + r, rowsPerView(), (r0, r1, fb, db) -> {
+                for (int i = r0; i < r1; i++) {
+                    int from = (i - row0) * c;
+                    int to = (i - r0) * n + col0;
+                    if (f64) {
+                        sd.get(from, drow, 0, c);
+                        db.put(to, drow, 0, c);
+                    } else {
+                        sf.get(from, frow, 0, c);
+                        fb.put(to, frow, 0, c);
+                    }
+                }
+            });
         }
 
         /** work[i][i] = diagonal[n-1-i]; entries above the diagonal become 0. */

@@ -343,9 +343,13 @@ public final class SparseGpt {
 
         private void block(int s1, int i1, int i2) {
             int count = i2 - i1;
-            float[] hinv;
-            try (NDArray h1 = u.get(new NDIndex(i1 + ":" + i2 + ", " + i1 + ":" + i2))) {
-                hinv = h1.toFloatArray();
+            // Hinv1 = U[i1:i2, i1:i2], read through a direct view of U's rows (no native copy)
+            float[] hinv = new float[count * count];
+            try (NDArray uRows = u.get(new NDIndex(i1 + ":" + i2))) {
+                FloatBuffer ub = uRows.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+                for (int i = 0; i < count; i++) {
+                    ub.get(i * cols + i1, hinv, i * count, count);
+                }
             }
             if (i1 > s1) {
                 // lazy updates from this super-block's earlier blocks: W1ᵀ -= U[s1:i1, i1:i2]ᵀ · Err[s1:i1]

@@ -53,6 +53,14 @@ public final class Wanda {
         });
     }
 
+    /** The metric of a {@code [rows, cols]} weight NDArray (row-major), e.g. as OWL's scores. */
+    public static float[] metric(NDArray weight, WandaStatistics stats) {
+        int[] rc = Matrices.rowsCols(weight);
+        float[] m = Matrices.toFloats(weight);
+        metricInPlace(m, rc[0], rc[1], stats.scalerRow());
+        return m;
+    }
+
     /** The mask of a {@code [rows, cols]} weight NDArray given its statistics. */
     public static PruningMask mask(NDArray weight, WandaStatistics stats, SparsityPattern pattern) {
         int[] rc = Matrices.rowsCols(weight);

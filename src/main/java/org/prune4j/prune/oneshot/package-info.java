@@ -10,18 +10,23 @@
  * linear.addForwardHook((mod, x, y) -> { ws.add(x); hs.add(x); });
  *
  * // 2. masks / updated weights for a pattern
+ * hs.finish();                                               // optional: lets SparseGPT factor H in place
  * SparsityPattern p = SparsityPattern.parse("2:4");          // or "0.5"; UserError on bad input
  * PruningMask m1 = Magnitude.mask(weight, p);
  * PruningMask m2 = Wanda.mask(weight, ws, p);
  * SparseGpt.Result r = new SparseGpt().prune(weight, hs, p); // updated weight + mask
  *
  * // 3. apply (Parameter masks use 1 = kept)
- * param.setMask(m2.keepMask(manager));
- * param.setValue(r.weight(manager)); param.setMask(r.mask().keepMask(manager));
- * hs.close();
+ * param.setMask(m2.keepMask(manager));                       // Wanda / magnitude
+ * r.copyWeightInto(param.value());                           // SparseGPT: weight in place,
+ * param.setMask(r.mask().keepMask(manager));                 //   then its mask
+ * hs.close();                                                // after the last layer sharing it
  * }</pre>
- * Layers fed the same input (q/k/v, gate/up) can share one statistics object. Per-layer sparsities
- * for non-uniform allocations come from {@link org.prune4j.prune.allocation}; the scores OWL pools are
- * {@link org.prune4j.prune.oneshot.Wanda#metric}.
+ * Layers fed the same input (q/k/v, gate/up) can share one statistics object (SparseGPT then factors
+ * {@code H} once). Per-layer sparsities for non-uniform allocations come from
+ * {@link org.prune4j.prune.allocation}: build {@code new SparsityPattern.Unstructured(s)} per layer; the
+ * scores OWL pools are {@link org.prune4j.prune.oneshot.Wanda#metric(ai.djl.ndarray.NDArray,
+ * WandaStatistics)}, and {@link org.prune4j.prune.oneshot.Magnitude#maskExactly} prunes the exact counts
+ * of {@link org.prune4j.prune.allocation.GlobalAllocation#prunedCounts}.
  */
 package org.prune4j.prune.oneshot;

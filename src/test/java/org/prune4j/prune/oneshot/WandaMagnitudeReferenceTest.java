@@ -110,7 +110,13 @@ class WandaMagnitudeReferenceTest {
     void wandaMaskViaNDArrayApi(String name, String pat) {
         try (ReferenceCase c = new ReferenceCase(name); NDManager m = manager.newSubManager()) {
             NDArray w = m.create(c.w, new Shape(c.rows, c.cols));
-            PruningMask mask = Wanda.mask(w, stats(c, 4), SparseGptReferenceTest.pattern(pat));
+            WandaStatistics st = stats(c, 4);
+            PruningMask mask = Wanda.mask(w, st, SparseGptReferenceTest.pattern(pat));
+            float[] metric = Wanda.metric(w, st);
+            float[] ref = c.floats("wanda_metric");
+            for (int i = 0; i < ref.length; i++) {
+                assertEquals(ref[i], metric[i], 1e-5f * Math.max(1e-3f, ref[i]));
+            }
             assertArrayEquals(c.mask("wanda_" + pat + "_mask"), mask.prunedBytes());
             try (NDArray keep = mask.keepMask(m)) {
                 assertEquals(mask.pruned().length - mask.prunedCount(), keep.sum().toType(ai.djl.ndarray.types.DataType.INT64, false).getLong());
