@@ -48,7 +48,12 @@ final class WidthPruning {
     }
 
     private void checkRounding(List<LayerWidths> widths) {
+        Units.Width units = (Units.Width) settings.units();
         for (int l = 0; l < widths.size(); l++) {
+            if ((units.attention() != null && widths.get(l).heads() == 0) || (units.neurons() && widths.get(l).neurons() == 0)) {
+                throw new org.prune4j.UserError("layer " + l + " has no " + (widths.get(l).heads() == 0 ? "attention" : "MLP")
+                        + " left: not supported yet: width pruning of a model with removed sublayers (name other --units)");
+            }
             if (settings.roundTo() > widths.get(l).neurons()) {
                 throw new org.prune4j.UserError("--round-to " + settings.roundTo() + ": larger than layer " + l + "'s MLP width "
                         + widths.get(l).neurons());
