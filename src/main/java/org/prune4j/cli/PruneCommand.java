@@ -116,7 +116,7 @@ public final class PruneCommand implements Callable<Integer> {
             return StructuredPruneLauncher.run(this, structuredMethod);
         }
         if (structured.anyGiven()) {
-            throw new UserError("--ratio/--layers/--units/--round-to/--metric/--bias-compensation are for the structured methods ("
+            throw new UserError("--ratio/--layers/--units/--round-to/--metric/--bias-compensation/--taylor are for the structured methods ("
                     + StructuredMethod.names() + "); --method " + method + " takes --sparsity");
         }
         if (sparsity == null) {

@@ -90,8 +90,8 @@ class StructuredPruneCommandTest {
                 .assertUserError("either --ratio or --layers");
         CliRun.of("prune", "--model", "stories260K", "--method", "flap", "--ratio", "0.3", "--units", "rows", "--out", o)
                 .assertUserError("unknown unit 'rows'");
-        CliRun.of("prune", "--model", "stories260K", "--method", "taylor", "--ratio", "0.3", "--out", o)
-                .assertUserError("not supported yet");
+        CliRun.of("prune", "--model", "stories260K", "--method", "taylor", "--ratio", "0.3", "--taylor", "third", "--out", o)
+                .assertUserError("--taylor third");
         CliRun.of("prune", "--model", "stories260K", "--method", "flap", "--ratio", "0.3", "--out", dir.resolve("x.bin").toString())
                 .assertUserError("write a Hugging Face directory instead");
         Path bad = dir.resolve("badheads");

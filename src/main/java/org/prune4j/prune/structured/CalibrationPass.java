@@ -39,7 +39,7 @@ final class CalibrationPass implements AutoCloseable {
         }
     }
 
-    private static int autoBatch(LlamaModel model, int seqLen) {
+    static int autoBatch(LlamaModel model, int seqLen) {
         var c = model.config();
         long perRow = (long) seqLen * seqLen * c.numHeads() + 4L * seqLen * Math.max(c.hiddenSize(), c.intermediateSize());
         return (int) Math.max(1, BATCH_BUDGET_FLOATS / perRow);

@@ -43,6 +43,8 @@ final class WidthPruning {
             case WANDA_SP -> settings.allocation() == WidthAllocation.UNIFORM ? sequentialWanda(model, calib, widths)
                     : densePass(model, calib, widths);
             case FLAP -> densePass(model, calib, widths);
+            case TAYLOR -> apply(model, widths, TaylorScores.of(model, calib,
+                    settings.batch() > 0 ? settings.batch() : CalibrationPass.autoBatch(model, calib.seqLen()), settings.taylor()), null);
             default -> throw new IllegalStateException(settings.method() + " is not a width method");
         };
     }

@@ -33,6 +33,8 @@ class PhysicalRemovalTest {
             "flap; kv-groups; uniform; 0.5",
             "flap; query-heads,neurons; adaptive; 0.3",
             "flap; neurons; uniform; 0.5",
+            "taylor; heads,neurons; uniform; 0.3",
+            "taylor; kv-groups,neurons; adaptive; 0.4",
             "block-influence; layers; -; 2",
             "block-influence; attention; -; 2",
             "block-influence; mlp; -; 1",
