@@ -51,6 +51,14 @@ class StructuredPruneCommandTest {
         CliRun gen = CliRun.of("generate", "--model", out.toString(), "--steps", "20");
         assertEquals(0, gen.code(), gen.err());
         assertFalse(gen.out().isBlank());
+        // the per-layer-shaped directory can be pruned again, unstructured and structured
+        CliRun again = CliRun.of("prune", "--model", out.toString(), "--method", "magnitude", "--sparsity", "0.5",
+                "--out", dir.resolve("again").toString(), "--json");
+        assertEquals(0, again.code(), again.err());
+        CliRun deeper = CliRun.of("prune", "--model", out.toString(), "--method", "magnitude-sp", "--ratio", "0.2",
+                "--out", dir.resolve("deeper").toString(), "--json");
+        assertEquals(0, deeper.code(), deeper.err());
+        assertTrue(deeper.json().get("params_after").asLong() < j.get("params_after").asLong());
     }
 
     @Test
