@@ -88,7 +88,7 @@ final class DepthPruning {
             LayerPlan p = new LayerPlan(hit && unit == DepthUnit.ATTENTION ? new int[0] : LayerPlan.range(w.heads()),
                     hit && unit == DepthUnit.MLP ? new int[0] : LayerPlan.range(w.neurons()), null, null);
             if (unit != DepthUnit.LAYERS) {
-                org.prune4j.prune.structured.BlockSurgery.apply(b, p, model.manager());
+                BlockSurgery.apply(b, p, model.manager());
             }
             plans.add(p);
         }

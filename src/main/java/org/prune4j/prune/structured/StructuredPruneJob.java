@@ -69,7 +69,6 @@ public final class StructuredPruneJob {
         long t0 = System.nanoTime();
         Map<String, Double> stages = new LinkedHashMap<>();
         long lap = System.nanoTime();
-        StructuredPruner.checkSupported(s.method());
         LlamaCheckpoint ckpt = ModelLocator.loadLlama(io.model(), io.tokenizer());
         boolean llama2cOut = checkOutput(io, ckpt);
         checkAmounts(s, LayerShape.of(ckpt));

@@ -29,19 +29,11 @@ public final class StructuredPruner {
      */
     public StructuredPlan prune(LlamaModel model, CalibrationSet calib) {
         StructuredMethod m = settings.method();
-        checkSupported(m);
         if (m.needsCalibration() && calib == null) {
             throw new UserError("--method " + m.cliName() + " needs calibration data: --calib FILE or --calib-ids FILE");
         }
         return m.removesWidth() ? new WidthPruning(settings, log).prune(model, calib)
                 : new DepthPruning(settings, log).prune(model, calib);
-    }
-
-    /** A {@link UserError} for a method that is not implemented yet. */
-    public static void checkSupported(StructuredMethod m) {
-        if (m == null) {
-            throw new UserError("no structured method given");
-        }
     }
 
     /** The pruned model's current weights as a checkpoint, without the layers {@code plan} removes (the rest renumbered). */
