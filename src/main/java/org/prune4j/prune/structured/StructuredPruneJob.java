@@ -28,7 +28,7 @@ import org.prune4j.model.llama.CheckpointFormat;
 import org.prune4j.model.llama.LlamaCheckpoint;
 import org.prune4j.model.llama.LlamaModel;
 import org.prune4j.model.llama.LlamaTensorNames;
-import org.prune4j.prune.llm.CalibrationSet;
+import org.prune4j.pipeline.calibrate.CalibrationSet;
 import org.prune4j.tokenizer.Tokenizer;
 
 /**

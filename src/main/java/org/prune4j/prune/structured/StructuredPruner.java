@@ -4,7 +4,7 @@ import java.io.PrintStream;
 import org.prune4j.UserError;
 import org.prune4j.model.llama.LlamaCheckpoint;
 import org.prune4j.model.llama.LlamaModel;
-import org.prune4j.prune.llm.CalibrationSet;
+import org.prune4j.pipeline.calibrate.CalibrationSet;
 
 /**
  * Structured pruning of a loaded Llama-family model: runs the method of the settings, physically cuts

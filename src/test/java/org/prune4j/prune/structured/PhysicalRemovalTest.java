@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.prune4j.io.hf.LayerShape;
 import org.prune4j.model.llama.LlamaCheckpoint;
 import org.prune4j.model.llama.LlamaModel;
-import org.prune4j.prune.llm.CalibrationSet;
+import org.prune4j.pipeline.calibrate.CalibrationSet;
 
 /**
  * For every method and unit kind, the physically pruned model (smaller matrices, key/value heads laid

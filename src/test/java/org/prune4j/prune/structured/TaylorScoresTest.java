@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.prune4j.model.llama.DecoderBlock;
 import org.prune4j.model.llama.LlamaModel;
 import org.prune4j.nn.Linear;
-import org.prune4j.prune.llm.CalibrationSet;
+import org.prune4j.pipeline.calibrate.CalibrationSet;
 import org.prune4j.train.Autograd;
 import org.prune4j.train.lm.NextTokenLoss;
 
