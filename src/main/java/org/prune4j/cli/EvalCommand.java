@@ -81,6 +81,13 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Windows per forward pass (default: automatic, bounded memory).")
     int batchSize;
 
+    @Option(names = "--tokens", paramLabel = "SPEC",
+            description = "With --arch vit-cifar-tiny: inference-time token reduction, next to the dense model in the"
+                    + " same run (accuracy, tokens per layer, MACs, measured images/s at batch 64):"
+                    + " tome:r=R[,inflect=F][,prop=true|false] | evit:keep=K[,layers=L,..][,fuse=true|false]"
+                    + " | zerotprune:keep=K[,layers=L,..][,iters=N].")
+    String tokens;
+
     @Option(names = "--json", description = "Print one JSON object with the result.")
     boolean json;
 
@@ -94,8 +101,15 @@ public final class EvalCommand implements Callable<Integer> {
                 throw new UserError(arch == null ? "--images needs --arch NAME (the checkpoint's architecture)"
                         : "--arch needs --images FILE (not --text/--ids, which are for language models)");
             }
+            if (tokens != null) {
+                return TokenReductionEval.run(Path.of(model), arch, input.images, tokens, json,
+                        spec.commandLine().getOut());
+            }
             return VisionEval.run(Path.of(model), arch, input.images, json, spec.commandLine().getOut(),
                     spec.commandLine().getErr());
+        }
+        if (tokens != null) {
+            throw new UserError("--tokens is for vision transformers (--arch vit-cifar-tiny --images FILE)");
         }
         if (maxWindows < 0) {
             throw new UserError("--max-windows " + maxWindows + ": must be ≥ 0");
