@@ -18,6 +18,7 @@ import org.prune4j.eval.TokenWindows;
 import org.prune4j.io.IdsFileSpec;
 import org.prune4j.io.TensorData;
 import org.prune4j.model.llama.BlockSource;
+import org.prune4j.prune.kv.KvCacheSpec;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -88,6 +89,21 @@ public final class EvalCommand implements Callable<Integer> {
                     + " | zerotprune:keep=K[,layers=L,..][,iters=N].")
     String tokens;
 
+    @Option(names = "--kv", paramLabel = "POLICY",
+            description = "Language models: score every window token by token through the decode path with this KV"
+                    + " cache, next to the full cache in the same run (ppl, kv_bytes, tokens_per_s): full | window |"
+                    + " sinks[:sinks=4] | h2o[:recent=0.5] | snapkv[:window=32,kernel=5,pool=avg|max,heads=kv|query].")
+    String kv;
+
+    @Option(names = "--kv-budget", paramLabel = "B",
+            description = "With --kv: entries per layer the cache may hold, the current token included.")
+    Integer kvBudget;
+
+    @Option(names = "--stream",
+            description = "With --kv: score the whole text as one stream instead of independent windows (--kv sinks"
+                    + " can run past the model's context).")
+    boolean stream;
+
     @Option(names = "--json", description = "Print one JSON object with the result.")
     boolean json;
 
@@ -111,6 +127,31 @@ public final class EvalCommand implements Callable<Integer> {
         if (tokens != null) {
             throw new UserError("--tokens is for vision transformers (--arch vit-cifar-tiny --images FILE)");
         }
+        if (kv == null && (kvBudget != null || stream)) {
+            throw new UserError((stream ? "--stream" : "--kv-budget") + " needs --kv POLICY");
+        }
+        if (kv != null) {
+            KvCacheSpec cache = KvCacheSpec.parse(kv, kvBudget);
+            if (maxWindows < 0) {
+                throw new UserError("--max-windows " + maxWindows + ": must be ≥ 0");
+            }
+            try (LlamaRuntime rt = LlamaRuntime.open(model, tokenizer)) {
+                int context = rt.model().config().maxPositions();
+                int[][] rows;
+                if (stream) {
+                    int[] all = input.text != null ? textTokens(rt) : idWindows(context).length == 0 ? new int[0]
+                            : concat(idWindows(context));
+                    rows = new int[][] {maxWindows > 0 && seqLen != null
+                            ? java.util.Arrays.copyOf(all, Math.min(all.length, maxWindows * seqLen)) : all};
+                } else {
+                    if (seqLen != null && (seqLen < 2 || seqLen > context)) {
+                        throw new UserError("--seqlen " + seqLen + ": must be between 2 and the model's context of " + context);
+                    }
+                    rows = input.text != null ? textWindows(rt, context) : idWindows(context);
+                }
+                return KvEval.run(rt.model(), rows, cache, stream, json, model, spec.commandLine().getOut());
+            }
+        }
         if (maxWindows < 0) {
             throw new UserError("--max-windows " + maxWindows + ": must be ≥ 0");
         }
@@ -128,6 +169,25 @@ public final class EvalCommand implements Callable<Integer> {
             print(r);
         }
         return 0;
+    }
+
+    private static int[] concat(int[][] rows) {
+        return java.util.Arrays.stream(rows).flatMapToInt(java.util.Arrays::stream).toArray();
+    }
+
+    private int[] textTokens(LlamaRuntime rt) {
+        String text;
+        try {
+            byte[] bytes = Files.readAllBytes(input.text);
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (NoSuchFileException e) {
+            throw new UserError("--text " + input.text + ": no such file");
+        } catch (CharacterCodingException e) {
+            throw new UserError("--text " + input.text + ": not UTF-8 text");
+        } catch (IOException e) {
+            throw new UserError("--text " + input.text + ": cannot read: " + e.getMessage());
+        }
+        return rt.tokenizer().encode(text, true, false);
     }
 
     private int[][] textWindows(LlamaRuntime rt, int context) {

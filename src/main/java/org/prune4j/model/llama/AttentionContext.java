@@ -47,8 +47,12 @@ public final class AttentionContext {
      * appends their keys and values to {@code cache}, and attends to everything cached before them.
      */
     public static AttentionContext cached(LlamaModel model, NDManager scope, int start, int length, KvCache cache) {
-        checkLength(model, start, length);
         cache.checkAppend(start, length);
+        if (cache.rotatesBySlot()) {
+            // positions come from the cache slots, so the stream may run past the model's context
+            return new AttentionContext(null, null, null, start, length, cache);
+        }
+        checkLength(model, start, length);
         NDList cs = model.rotary().slice(scope, start, length);
         NDArray mask = length == 1 ? null : causalMask(scope, start, length);
         return new AttentionContext(cs.get(0), cs.get(1), mask, start, length, cache);
