@@ -104,6 +104,17 @@ public final class EvalCommand implements Callable<Integer> {
                     + " can run past the model's context).")
     boolean stream;
 
+    @Option(names = "--prefill-keep", paramLabel = "SHARE[,SHARE…]", split = ",",
+            description = "Language models: SpAtten-style cascade token pruning during prefill, keeping this share of"
+                    + " the tokens after each block (one value for every block, or one per block); reports the"
+                    + " continuation's perplexity and prefill tokens/s next to an unpruned prefill in the same run.")
+    double[] prefillKeep;
+
+    @Option(names = "--prompt-tokens", paramLabel = "P",
+            description = "With --prefill-keep: prompt tokens of every window, the rest is the continuation (default:"
+                    + " half the window).")
+    Integer promptTokens;
+
     @Option(names = "--json", description = "Print one JSON object with the result.")
     boolean json;
 
@@ -126,6 +137,23 @@ public final class EvalCommand implements Callable<Integer> {
         }
         if (tokens != null) {
             throw new UserError("--tokens is for vision transformers (--arch vit-cifar-tiny --images FILE)");
+        }
+        if (prefillKeep == null && promptTokens != null) {
+            throw new UserError("--prompt-tokens needs --prefill-keep");
+        }
+        if (prefillKeep != null) {
+            if (kv != null) {
+                throw new UserError("--prefill-keep and --kv cannot be combined yet");
+            }
+            try (LlamaRuntime rt = LlamaRuntime.open(model, tokenizer)) {
+                int context = rt.model().config().maxPositions();
+                if (seqLen != null && (seqLen < 3 || seqLen > context)) {
+                    throw new UserError("--seqlen " + seqLen + ": must be between 3 and the model's context of " + context);
+                }
+                int[][] rows = input.text != null ? textWindows(rt, context) : idWindows(context);
+                return PrefillPruningEval.run(rt.model(), rows, prefillKeep, promptTokens, json, model,
+                        spec.commandLine().getOut());
+            }
         }
         if (kv == null && (kvBudget != null || stream)) {
             throw new UserError((stream ? "--stream" : "--kv-budget") + " needs --kv POLICY");

@@ -56,4 +56,22 @@ class KvEvalCommandTest {
         CliRun.of("generate", "--model", "stories260K", "--kv", "window:recent=0.5", "--kv-budget", "8")
                 .assertUserError("takes no option 'recent'");
     }
+
+    @Test
+    void prefillTokenPruningReportsTheContinuationAndPrefillSpeed() throws Exception {
+        CliRun r = CliRun.of("eval", "--model", "stories260K", "--ids", ids(), "--max-windows", "2", "--prefill-keep",
+                "0.5", "--prompt-tokens", "128", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode o = r.json();
+        for (String key : new String[] {"ppl", "dense_ppl", "prefill_tokens_per_s", "dense_prefill_tokens_per_s"}) {
+            assertTrue(o.get(key).isNumber(), key + " in " + o);
+        }
+        assertEquals("[128,64,32,16,8]", o.get("tokens_per_block").toString());
+        CliRun.of("eval", "--model", "stories260K", "--ids", ids(), "--prefill-keep", "1.5")
+                .assertUserError("a share must be in (0, 1]");
+        CliRun.of("eval", "--model", "stories260K", "--ids", ids(), "--prefill-keep", "0.5,0.5")
+                .assertUserError("one share or one per block (5)");
+        CliRun.of("eval", "--model", "stories260K", "--ids", ids(), "--prefill-keep", "0.5", "--prompt-tokens", "256")
+                .assertUserError("--prompt-tokens 256");
+    }
 }

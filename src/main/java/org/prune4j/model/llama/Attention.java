@@ -99,6 +99,8 @@ public final class Attention extends Module {
         // grouped-query attention: key/value head g serves query heads g·group .. g·group+group-1
         // (a per-query-head cache already holds one copy per query head)
         int group = nHeads / Math.toIntExact(k.getShape().get(1));
+        NDArray keysBeforeRepeat = k;
+        NDArray valuesBeforeRepeat = v;
         if (group > 1) {
             k = k.repeat(1, group);
             v = v.repeat(1, group);
@@ -111,6 +113,9 @@ public final class Attention extends Module {
         NDArray weights = scores.softmax(-1);
         if (evicting) {
             ctx.cache().observe(layerIndex, weights);
+        }
+        if (ctx.observer() != null) {
+            ctx.observer().observe(layerIndex, weights, group > 1 ? keysBeforeRepeat : k, group > 1 ? valuesBeforeRepeat : v);
         }
         NDArray heads = weights.matMul(v); // [B, heads, T, hd]
         NDArray merged = heads.transpose(0, 2, 1, 3).reshape(b, t, (long) nHeads * headDim);

@@ -142,6 +142,33 @@ public final class KvCache implements AutoCloseable {
         return new NDList(query, allKeys, allValues);
     }
 
+    /**
+     * Loads block {@code layer}'s entries of a pruned prefill: keys (rotated) and values {@code [1, kvHeads, n,
+     * hd]} of the tokens at {@code positions}; the cache then continues after the last prompt position
+     * {@code promptLength − 1}.
+     */
+    void load(int layer, NDArray keys, NDArray values, int[] positions, int promptLength) {
+        EvictingLayer entries = evicting[layer];
+        int kvHeads = Math.toIntExact(keys.getShape().get(1));
+        int hd = Math.toIntExact(keys.getShape().get(3));
+        int n = positions.length;
+        float[] k = keys.transpose(0, 2, 1, 3).toFloatArray(); // [1, n, kvHeads, hd]
+        float[] v = values.transpose(0, 2, 1, 3).toFloatArray();
+        float[] kt = new float[kvHeads * hd];
+        float[] vt = new float[kvHeads * hd];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(k, i * kvHeads * hd, kt, 0, kt.length);
+            System.arraycopy(v, i * kvHeads * hd, vt, 0, vt.length);
+            entries.append(kt, vt, kvHeads, positions[i]);
+        }
+        length = promptLength;
+        long bytes = 0;
+        for (EvictingLayer l : evicting) {
+            bytes += l.bytes();
+        }
+        peakBytes = Math.max(peakBytes, bytes);
+    }
+
     /** Records the attention weights {@code [1, heads, 1, n]} of block {@code layer}'s step, when the policy reads them. */
     void observe(int layer, NDArray weights) {
         if (policy != null && policy.readsAttention()) {
