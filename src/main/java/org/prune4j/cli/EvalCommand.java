@@ -16,6 +16,7 @@ import org.prune4j.UserError;
 import org.prune4j.eval.Perplexity;
 import org.prune4j.eval.TokenWindows;
 import org.prune4j.io.IdsFileSpec;
+import org.prune4j.io.TokenIdTensor;
 import org.prune4j.io.TensorData;
 import org.prune4j.model.llama.BlockSource;
 import picocli.CommandLine.ArgGroup;
@@ -108,7 +109,8 @@ public final class EvalCommand implements Callable<Integer> {
             if (seqLen != null && (seqLen < 2 || seqLen > context)) {
                 throw new UserError("--seqlen " + seqLen + ": must be between 2 and the model's context of " + context);
             }
-            int[][] rows = input.text != null ? textWindows(rt, context) : idWindows(context);
+            int[][] rows = input.text != null ? textWindows(rt, context)
+                    : idWindows(context, rt.model().config().vocabSize());
             Perplexity.Result r = new Perplexity(rt.model()).withBatchSize(batchSize)
                     .evaluate(rows, BlockSource.readOnly(rt.checkpoint()));
             print(r);
@@ -132,14 +134,12 @@ public final class EvalCommand implements Callable<Integer> {
         return TokenWindows.split(stream, seqLen != null ? seqLen : context, maxWindows);
     }
 
-    private int[][] idWindows(int context) {
+    private int[][] idWindows(int context, int vocabSize) {
         IdsFileSpec spec = IdsFileSpec.parse(input.ids);
         TensorData t = spec.read();
-        if (t.dtype().isFloating()) {
-            throw new UserError("--ids " + spec + ": holds " + t.dtype() + " values, not token ids");
-        }
-        long[] shape = t.shape();
-        int[] flat = t.toInts();
+        TokenIdTensor checked = TokenIdTensor.of(t, "--ids " + spec, vocabSize);
+        long[] shape = checked.shape();
+        int[] flat = checked.ids();
         if (shape.length == 1) {
             return TokenWindows.split(flat, seqLen != null ? seqLen : context, maxWindows);
         }
