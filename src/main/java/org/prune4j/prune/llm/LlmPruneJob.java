@@ -85,6 +85,7 @@ public final class LlmPruneJob {
         Stopwatch watch = new Stopwatch();
 
         LlamaCheckpoint ckpt = ModelLocator.loadLlama(io.model(), io.tokenizer());
+        org.prune4j.io.NonFiniteWeights.requireFinite(ckpt.tensors(), io.model());
         checkOutput(io, ckpt);
         Tokenizer tokenizer = needsText(io, s) ? tokenizer(ckpt, io) : null;
         CalibrationSet calib = s.method().needsCalibration() ? calibration(io, s, ckpt, tokenizer) : null;
