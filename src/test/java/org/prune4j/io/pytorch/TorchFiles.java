@@ -62,7 +62,8 @@ public final class TorchFiles {
         return legacy(samplePickle(), Map.of("0", legacyStorage(12, floats(12))));
     }
 
-    private static byte[] samplePickle() {
+    /** The pickle of {@link #sampleZip()}: an OrderedDict of two tensors over storage "0" of 12 floats. */
+    public static byte[] samplePickle() {
         PickleWriter p = new PickleWriter().proto(2).global("collections", "OrderedDict").emptyTuple().reduce().mark();
         p.str("a.weight").tensorV2("FloatStorage", "0", 12, 0, new long[] {3, 4}, new long[] {1, 3});
         p.str("a.bias").tensorV2("FloatStorage", "0", 12, 8, new long[] {4}, new long[] {1});
@@ -71,7 +72,8 @@ public final class TorchFiles {
         return p.stop().bytes();
     }
 
-    static byte[] floats(int n) {
+    /** {@code n} little-endian floats 0, 0.5, 1, ... */
+    public static byte[] floats(int n) {
         ByteBuffer b = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < n; i++) {
             b.putFloat(i * 0.5f);
