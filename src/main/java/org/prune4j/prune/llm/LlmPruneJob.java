@@ -185,6 +185,7 @@ public final class LlmPruneJob {
         if (io.out() == null) {
             return;
         }
+        org.prune4j.io.OutputLocation.check("--out", io.out());
         Path in = ckpt.source().toAbsolutePath().normalize();
         Path out = io.out().toAbsolutePath().normalize();
         if (in.equals(out) || (Files.isDirectory(in) && out.startsWith(in))) {
