@@ -3,6 +3,7 @@ package org.prune4j.model;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.prune4j.UserError;
+import org.prune4j.io.FileKind;
 import org.prune4j.io.NonFiniteWeights;
 import org.prune4j.io.hf.HfFormat;
 import org.prune4j.io.llama2c.Llama2cFormat;
@@ -34,6 +35,12 @@ public final class ModelLocator {
         if (!Files.exists(path)) {
             throw new UserError(path + ": no such file or directory (and not a bundled model: "
                     + String.join(", ", BundledModels.names()) + ")");
+        }
+        FileKind kind = FileKind.detect(path);
+        if (kind != FileKind.OTHER) {
+            throw new UserError(path + ": this is " + kind.description() + ", not a Llama-family model (a llama2.c"
+                    + " file or a Hugging Face directory)" + (kind == FileKind.JSON ? "; pass the directory that holds it"
+                    : "; for a vision model pass --arch ARCH to eval, inspect lists its tensors"));
         }
         return Llama2cFormat.read(path, tokenizer != null ? tokenizer : findLlama2cTokenizer(path));
     }

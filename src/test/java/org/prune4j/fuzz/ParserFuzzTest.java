@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * past 10 s fail the test. The normal suite runs {@value #DEFAULT_INPUTS} inputs per parser; the long run
  * is one command (see docs/fuzzing.md):
  * <pre>./mvnw -B -o test -Dtest=ParserFuzzTest -Dprune4j.fuzz.inputs=100000</pre>
- * with {@code -Dprune4j.fuzz.seed=N} for other mutations and {@code -Dprune4j.fuzz.only=NAME} for one parser.
+ * with {@code -Dprune4j.fuzz.seed=N} for other mutations and {@code -Dprune4j.fuzz.only=NAME,NAME} for some parsers.
  * Failing inputs are saved under {@code target/fuzz-failures/}.
  */
 class ParserFuzzTest {
@@ -33,7 +33,8 @@ class ParserFuzzTest {
         FuzzRunner runner = new FuzzRunner(Files.createDirectories(scratch.resolve("work")),
                 Path.of("target", "fuzz-failures"), 10);
         List<FuzzTarget> targets = FuzzTargets.all(Files.createDirectories(scratch.resolve("seeds")));
-        return targets.stream().filter(t -> only == null || only.equals(t.name()))
+        List<String> chosen = only == null ? null : List.of(only.split(","));
+        return targets.stream().filter(t -> chosen == null || chosen.contains(t.name()))
                 .map(t -> DynamicTest.dynamicTest(t.name(), () -> {
                     FuzzStats s = runner.run(t, inputs, seed);
                     System.out.println("fuzz " + s.line());

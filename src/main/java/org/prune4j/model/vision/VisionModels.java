@@ -113,7 +113,8 @@ public final class VisionModels {
                     sd.put(name, f.get(name));
                 }
                 org.prune4j.io.NonFiniteWeights.warn(sd, source, System.err);
-                StateDicts.load(model, StateDicts.stripPrefix(sd, "module."), source);
+                StateDicts.load(model, StateDicts.stripPrefix(org.prune4j.io.MaskedTensors.fold(sd, source), "module."),
+                        source);
             }
         } else {
             Map<String, org.prune4j.io.TensorData> sd = PyTorchCheckpoint.readStateDict(checkpoint);
