@@ -95,15 +95,20 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "0", description = "Calibration sequences per forward pass (default: automatic, about 256 MiB of activations).")
     int batch;
 
-    @Option(names = "--out", required = true, description = "Output path: a llama2.c file or a Hugging Face directory (the input's format). Must differ from the input.")
+    @Option(names = "--out", description = "Output path: a llama2.c file or a Hugging Face directory (the input's format). Must differ from the input. Without it nothing is written: only the numbers are reported.")
     Path out;
 
     @Option(names = "--json", description = "Print the report as one JSON object on standard output.")
     boolean json;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
         OneShotMethod m = OneShotMethod.parse(method);
+        PruneOptionCheck.check(spec.commandLine().getParseResult(), m, AllocationKind.parse(allocation), maxEvalWindows,
+                evaluation != null || org.prune4j.model.BundledModels.isBundled(model));
         LlmPruneSettings settings = new LlmPruneSettings(m, SparsityPattern.parse(sparsity), AllocationKind.parse(allocation),
                 owlM, owlLambda, minDensity, nsamples, seqLen, seed, blockSize, percDamp, batch);
         LlmPruneJob.Io io = new LlmPruneJob.Io(model, tokenizer,
@@ -142,6 +147,8 @@ public final class PruneCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  time:%s; total %.2fs%n", st, r.seconds());
         if (r.output() != null) {
             out.println("  wrote " + r.output() + " and " + LlmPruneJob.reportPath(Path.of(r.output())));
+        } else {
+            out.println("  nothing written (no --out)");
         }
     }
 }

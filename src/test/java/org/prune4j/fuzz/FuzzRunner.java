@@ -75,6 +75,10 @@ final class FuzzRunner {
                 if (t.fileName() == null) {
                     Files.deleteIfExists(file);
                 }
+                if ((i + 1) % 10_000 == 0) { // a long run that is stopped early still leaves its figures
+                    System.out.printf("fuzz-progress %s %d inputs %d accepted %d user errors %d failures %.1f s%n",
+                            t.name(), i + 1, accepted, userErrors, failures.size(), (System.nanoTime() - t0) / 1e9);
+                }
             }
         } finally {
             worker.shutdownNow();
