@@ -3,8 +3,7 @@ package org.prune4j.cli;
 import java.util.ArrayList;
 import java.util.List;
 import org.prune4j.UserError;
-import org.prune4j.prune.llm.AllocationKind;
-import org.prune4j.prune.llm.OneShotMethod;
+import org.prune4j.pipeline.prune.AllocationKind;
 import picocli.CommandLine.ParseResult;
 
 /**
@@ -14,15 +13,16 @@ import picocli.CommandLine.ParseResult;
 final class PruneOptionCheck {
     private PruneOptionCheck() {}
 
-    static void check(ParseResult given, OneShotMethod method, AllocationKind allocation, int maxEvalWindows,
-            boolean evaluates) {
+    static void check(ParseResult given, String method, boolean needsCalibration, AllocationKind allocation,
+            int maxEvalWindows, boolean evaluates) {
         if (maxEvalWindows < 0) {
             throw new UserError("--max-eval-windows " + maxEvalWindows + ": must be 0 (all) or positive");
         }
         refuse(given, allocation != AllocationKind.GLOBAL, "applies to --allocation global only", "--min-density");
         refuse(given, allocation != AllocationKind.OWL, "applies to --allocation owl only", "--owl-m", "--owl-lambda");
-        refuse(given, method != OneShotMethod.SPARSEGPT, "applies to --method sparsegpt only", "--blocksize", "--percdamp");
-        refuse(given, !method.needsCalibration(), "is calibration data, which --method magnitude does not use",
+        refuse(given, !method.equalsIgnoreCase("sparsegpt"), "applies to --method sparsegpt only", "--blocksize",
+                "--percdamp");
+        refuse(given, !needsCalibration, "is calibration data, which --method " + method + " does not use",
                 "--calib", "--calib-ids", "--nsamples", "--seqlen", "--seed");
         refuse(given, !evaluates, "applies to an evaluation (--eval, --eval-ids or a bundled model's protocol)",
                 "--eval-seqlen", "--max-eval-windows");

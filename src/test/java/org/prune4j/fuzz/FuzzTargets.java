@@ -27,7 +27,7 @@ import org.prune4j.io.llama2c.Llama2cFormat;
 import org.prune4j.io.pytorch.PyTorchCheckpoint;
 import org.prune4j.io.pytorch.TorchFiles;
 import org.prune4j.model.llama.LlamaCheckpoint;
-import org.prune4j.prune.llm.CalibrationSet;
+import org.prune4j.pipeline.calibrate.CalibrationSet;
 import org.prune4j.tokenizer.HfTokenizer;
 import org.prune4j.tokenizer.Llama2cTokenizer;
 import org.prune4j.tokenizer.Tokenizer;
