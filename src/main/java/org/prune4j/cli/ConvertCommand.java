@@ -68,6 +68,7 @@ public final class ConvertCommand implements Callable<Integer> {
         if (!format.equals("hf") && !format.equals("llama2c")) {
             throw new UserError("--to: unknown format '" + to + "' (expected hf or llama2c)");
         }
+        org.prune4j.io.OutputLocation.check("--out", out);
         DType storage = dtype == null ? null : parseDtype(dtype);
         long shardBytes = parseByteSize(maxShardSize);
         if (format.equals("llama2c") && storage != null && storage != DType.F32) {

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 /** {@code prune4j demo}: the main job on the bundled model, with the reference implementations' figures beside ours. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Prunes the bundled stories260K (a 260K-parameter TinyStories Llama) with magnitude, Wanda and "
-                + "SparseGPT at 50% unstructured and 2:4, using its pinned protocol (128x256 calibration ids, 64x256 "
+                + "SparseGPT at 50%% unstructured and 2:4, using its pinned protocol (128x256 calibration ids, 64x256 "
                 + "evaluation ids from TinyStories), and prints the perplexities next to those of the original "
                 + "implementations (locuslab/wanda, IST-DASLab/sparsegpt) run on the same model and data."})
 public final class DemoCommand implements Callable<Integer> {

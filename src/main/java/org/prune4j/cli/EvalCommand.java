@@ -16,6 +16,7 @@ import org.prune4j.UserError;
 import org.prune4j.eval.Perplexity;
 import org.prune4j.eval.TokenWindows;
 import org.prune4j.io.IdsFileSpec;
+import org.prune4j.io.TokenIdTensor;
 import org.prune4j.io.TensorData;
 import org.prune4j.prune.kv.KvCacheSpec;
 import picocli.CommandLine.ArgGroup;
@@ -149,7 +150,7 @@ public final class EvalCommand implements Callable<Integer> {
                 if (seqLen != null && (seqLen < 3 || seqLen > context)) {
                     throw new UserError("--seqlen " + seqLen + ": must be between 3 and the model's context of " + context);
                 }
-                int[][] rows = input.text != null ? textWindows(rt, context) : idWindows(context);
+                int[][] rows = input.text != null ? textWindows(rt, context) : idWindows(context, rt.model().config().vocabSize());
                 return PrefillPruningEval.run(rt.model(), rows, prefillKeep, promptTokens, json, model,
                         spec.commandLine().getOut());
             }
@@ -166,15 +167,15 @@ public final class EvalCommand implements Callable<Integer> {
                 int context = rt.model().config().maxPositions();
                 int[][] rows;
                 if (stream) {
-                    int[] all = input.text != null ? textTokens(rt) : idWindows(context).length == 0 ? new int[0]
-                            : concat(idWindows(context));
+                    int[] all = input.text != null ? textTokens(rt) : idWindows(context, rt.model().config().vocabSize()).length == 0 ? new int[0]
+                            : concat(idWindows(context, rt.model().config().vocabSize()));
                     rows = new int[][] {maxWindows > 0 && seqLen != null
                             ? java.util.Arrays.copyOf(all, Math.min(all.length, maxWindows * seqLen)) : all};
                 } else {
                     if (seqLen != null && (seqLen < 2 || seqLen > context)) {
                         throw new UserError("--seqlen " + seqLen + ": must be between 2 and the model's context of " + context);
                     }
-                    rows = input.text != null ? textWindows(rt, context) : idWindows(context);
+                    rows = input.text != null ? textWindows(rt, context) : idWindows(context, rt.model().config().vocabSize());
                 }
                 return KvEval.run(rt.model(), rows, cache, stream, json, model, spec.commandLine().getOut());
             }
@@ -190,7 +191,8 @@ public final class EvalCommand implements Callable<Integer> {
             if (seqLen != null && (seqLen < 2 || seqLen > context)) {
                 throw new UserError("--seqlen " + seqLen + ": must be between 2 and the model's context of " + context);
             }
-            int[][] rows = input.text != null ? textWindows(rt, context) : idWindows(context);
+            int[][] rows = input.text != null ? textWindows(rt, context)
+                    : idWindows(context, rt.model().config().vocabSize());
             Perplexity.Result r = new Perplexity(rt.model()).withBatchSize(batchSize)
                     .evaluate(rows, rt.blocks());
             print(r);
@@ -233,14 +235,12 @@ public final class EvalCommand implements Callable<Integer> {
         return TokenWindows.split(stream, seqLen != null ? seqLen : context, maxWindows);
     }
 
-    private int[][] idWindows(int context) {
+    private int[][] idWindows(int context, int vocabSize) {
         IdsFileSpec spec = IdsFileSpec.parse(input.ids);
         TensorData t = spec.read();
-        if (t.dtype().isFloating()) {
-            throw new UserError("--ids " + spec + ": holds " + t.dtype() + " values, not token ids");
-        }
-        long[] shape = t.shape();
-        int[] flat = t.toInts();
+        TokenIdTensor checked = TokenIdTensor.of(t, "--ids " + spec, vocabSize);
+        long[] shape = checked.shape();
+        int[] flat = checked.ids();
         if (shape.length == 1) {
             return TokenWindows.split(flat, seqLen != null ? seqLen : context, maxWindows);
         }

@@ -10,7 +10,8 @@ import org.prune4j.experiment.ResultRow;
 
 /** Prints an experiment's outcome: a small table, or exactly one JSON object with {@code --json}. */
 final class ExperimentOutput {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
 
     private ExperimentOutput() {}
 

@@ -63,6 +63,9 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (StateDictInspection.applies(model)) {
+            return StateDictInspection.run(model, json, spec.commandLine().getOut());
+        }
         try (LlamaRuntime rt = LlamaRuntime.openShell(model, null)) {
             ObjectNode report = describe(rt.checkpoint(), rt.model());
             PrintWriter out = spec.commandLine().getOut();

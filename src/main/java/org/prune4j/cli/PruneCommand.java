@@ -112,7 +112,7 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "0", description = "Calibration sequences per forward pass (default: automatic, about 256 MiB of activations).")
     int batch;
 
-    @Option(names = "--out", required = true, description = "Output path: a llama2.c file or a Hugging Face directory (the input's format). Must differ from the input.")
+    @Option(names = "--out", description = "Output path: a llama2.c file or a Hugging Face directory (the input's format). Must differ from the input. Without it nothing is written: only the numbers are reported.")
     Path out;
 
     @Option(names = "--format", description = "Output format: hf or llama2c (default: the one --out names, e.g. a .bin file is llama2c; else the input's).")
@@ -123,6 +123,9 @@ public final class PruneCommand implements Callable<Integer> {
 
     @Mixin
     StructuredPruneOptions structured;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -142,6 +145,9 @@ public final class PruneCommand implements Callable<Integer> {
             options = options.with(SparseGptMethod.BLOCKSIZE, blockSize).with(SparseGptMethod.PERCDAMP, percDamp);
         }
         PruningMethod m = PruningMethods.create(method, options);
+        PruneOptionCheck.check(spec.commandLine().getParseResult(), m.name(), m.needsCalibration(),
+                AllocationKind.parse(allocation == null ? "uniform" : allocation), maxEvalWindows,
+                evaluation != null || org.prune4j.model.BundledModels.isBundled(model));
         PruningSpec pruning = new PruningSpec(m, SparsityPattern.parse(sparsity),
                 new AllocationSpec(AllocationKind.parse(allocation == null ? "uniform" : allocation), owlM, owlLambda, minDensity));
         CalibrationSpec calib = new CalibrationSpec(calibration == null ? null : calibration.text,
@@ -188,6 +194,8 @@ public final class PruneCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  time:%s; total %.2fs%n", st, r.seconds());
         if (r.output() != null) {
             out.println("  wrote " + r.output() + " and " + ReportFiles.reportPath(Path.of(r.output())));
+        } else {
+            out.println("  nothing written (no --out)");
         }
     }
 }

@@ -37,8 +37,8 @@ public final class VisionEval {
 
     /**
      * Loads {@code checkpoint} into architecture {@code arch}, evaluates it on {@code images} and prints
-     * the accuracy to {@code out}: with {@code json} exactly one object {@code {"accuracy": fraction,
-     * "images": n, "seconds": s}}, otherwise one line. Returns the exit code: 0, or 2 after printing
+     * the accuracy to {@code out}: with {@code json} exactly one object {@code {"model": path,
+     * "architecture": arch, "images_source": path, "accuracy": fraction, "images": n, "seconds": s}}, otherwise one line. Returns the exit code: 0, or 2 after printing
      * {@code prune4j: <message>} to {@code err} for bad input.
      */
     public static int run(Path checkpoint, String arch, Path images, boolean json, PrintWriter out, PrintWriter err) {
@@ -51,6 +51,9 @@ public final class VisionEval {
                 if (json) {
                     ObjectMapper mapper = new ObjectMapper();
                     ObjectNode o = mapper.createObjectNode();
+                    o.put("model", checkpoint.toString());
+                    o.put("architecture", arch);
+                    o.put("images_source", images.toString());
                     o.put("accuracy", r.accuracy());
                     o.put("images", r.images());
                     o.put("seconds", Math.round(r.seconds() * 1000) / 1000.0);

@@ -15,6 +15,11 @@ final class DataFiles {
     private DataFiles() {}
 
     static byte[] readMaybeGzipped(Path file) {
+        return readMaybeGzipped(file, Math.min(Integer.MAX_VALUE - 16L, Runtime.getRuntime().maxMemory() / 4));
+    }
+
+    /** As {@link #readMaybeGzipped(Path)}, decompressing at most {@code cap} bytes (a gzip bomb is an error). */
+    static byte[] readMaybeGzipped(Path file, long cap) {
         byte[] raw;
         try {
             raw = Files.readAllBytes(file);
@@ -29,11 +34,16 @@ final class DataFiles {
             return raw;
         }
         try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(raw), 1 << 16)) {
-            return in.readAllBytes();
+            byte[] out = in.readNBytes((int) cap);
+            if (in.read() != -1) {
+                throw new UserError(file + ": decompresses to more than " + (cap >> 20) + " MiB (a quarter of the Java"
+                        + " heap, or the size a data file may have)");
+            }
+            return out;
         } catch (EOFException e) {
             throw new UserError(file + ": truncated gzip data");
         } catch (ZipException e) {
-            throw new UserError(file + ": corrupt gzip data: " + e.getMessage(), e);
+            throw new UserError(file + ": corrupt gzip data: " + String.valueOf(e.getMessage()).replaceAll("\\p{Cntrl}", "?"), e);
         } catch (IOException e) {
             throw new UserError(file + ": cannot decompress: " + e.getMessage(), e);
         }

@@ -20,6 +20,9 @@ public final class IdxFiles {
     /** Magic number of an unsigned-byte 1-D IDX file (labels). */
     public static final int LABELS_MAGIC = 0x00000801;
 
+    /** The largest image accepted, in pixels (rows × cols). */
+    static final long MAX_IMAGE_PIXELS = 1L << 24;
+
     private IdxFiles() {}
 
     /** Raw images of an IDX file: {@code count × rows × cols} bytes. */
@@ -36,14 +39,20 @@ public final class IdxFiles {
         int count = in.getInt();
         int rows = in.getInt();
         int cols = in.getInt();
-        if (count < 0 || rows <= 0 || cols <= 0) {
-            throw new UserError(file + ": bad IDX header: " + count + " images of " + rows + "x" + cols);
+        if (count <= 0 || rows <= 0 || cols <= 0 || (long) rows * cols > MAX_IMAGE_PIXELS) {
+            throw new UserError(file + ": bad IDX header: " + count + " images of " + rows + "x" + cols
+                    + (count > 0 && rows > 0 && cols > 0 ? " (images above " + MAX_IMAGE_PIXELS + " pixels)" : ""));
         }
-        long need = (long) count * rows * cols;
+        long pixelsPerImage = (long) rows * cols;
+        long need = count > Long.MAX_VALUE / pixelsPerImage ? Long.MAX_VALUE : count * pixelsPerImage;
         long have = b.length - 16L;
         if (have < need) {
             throw new UserError(file + ": truncated: header says " + count + " images of " + rows + "x" + cols
-                    + " but the file ends after " + have / ((long) rows * cols) + " images");
+                    + " but the file ends after " + have / pixelsPerImage + " images");
+        }
+        if (have > need) {
+            throw new UserError(file + ": header says " + count + " images of " + rows + "x" + cols + " (" + need
+                    + " bytes) but " + have + " bytes of pixels follow it: the dimensions disagree with the pixels");
         }
         return new Images(count, rows, cols, Arrays.copyOfRange(b, 16, 16 + (int) need));
     }
@@ -63,6 +72,9 @@ public final class IdxFiles {
         if (b.length - 8L < count) {
             throw new UserError(file + ": truncated: header says " + count + " labels but the file ends after "
                     + (b.length - 8) + " labels");
+        }
+        if (b.length - 8L > count) {
+            throw new UserError(file + ": header says " + count + " labels but " + (b.length - 8) + " follow it");
         }
         int[] labels = new int[count];
         for (int i = 0; i < count; i++) {

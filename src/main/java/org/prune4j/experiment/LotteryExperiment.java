@@ -44,7 +44,8 @@ public final class LotteryExperiment {
     static final String REWIND = "rewind.safetensors";
     static final String CHECKPOINT = "checkpoint.safetensors";
     static final String LEVEL_RESULT = "result.json";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
 
     private LotteryExperiment() {}
 

@@ -63,6 +63,19 @@ public record TrainingSettings(
         }
         Choices.inRange("--lr-gamma", lrGamma, 0, 1, true, false);
         Choices.atLeast("--warmup-steps", warmupSteps, 0);
+        // options the chosen optimizer or schedule ignores are refused, so they can never change a run's hash
+        if (!optimizer.equals("sgd") && momentum != 0.9) {
+            throw new UserError("--momentum " + momentum + " applies to --optimizer sgd only (this run uses "
+                    + optimizer + ")");
+        }
+        if (!lrSchedule.equals("step") && !lrDrops.isEmpty()) {
+            throw new UserError("--lr-drops " + lrDrops + " applies to --lr-schedule step only (this run uses "
+                    + lrSchedule + ")");
+        }
+        if (!lrSchedule.equals("step") && lrGamma != 0.1) {
+            throw new UserError("--lr-gamma " + lrGamma + " applies to --lr-schedule step only (this run uses "
+                    + lrSchedule + ")");
+        }
     }
 
     private static long[] parseDrops(String s) {

@@ -71,29 +71,77 @@ public final class AtomicOutput {
 
     /**
      * Builds a directory atomically: {@code writer} fills a temporary sibling directory, which then
-     * replaces {@code target} (an existing directory at {@code target} is removed only after success).
+     * replaces {@code target}. An existing directory at {@code target} is first renamed aside to a hidden
+     * sibling and removed only after the new one is in place; if the final rename fails it is renamed
+     * back, so the previous output survives any failure. POSIX offers no atomic swap of two directories:
+     * a process killed between the two renames leaves the old output under its hidden name, and the next
+     * write to {@code target} puts it back first ({@link #restoreAbandoned}).
      */
     public static void writeDirectory(Path target, DirectoryWriter writer) {
+        writeDirectory(target, writer, (from, to) -> Files.move(from, to, StandardCopyOption.ATOMIC_MOVE));
+    }
+
+    /** How a directory is renamed; tests pass one that fails. */
+    @FunctionalInterface
+    interface Renamer {
+        void move(Path from, Path to) throws IOException;
+    }
+
+    static void writeDirectory(Path target, DirectoryWriter writer, Renamer renamer) {
         Path parent = parentOf(target);
         Path tmp = null;
         Path old = null;
         try {
             Files.createDirectories(parent);
+            restoreAbandoned(target);
             tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".");
             writer.write(tmp);
             publishPermissions(tmp, true);
             if (Files.exists(target)) {
-                old = Files.createTempDirectory(parent, "." + target.getFileName() + ".old.");
+                old = Files.createTempDirectory(parent, "." + target.getFileName() + OLD_MARK);
                 Files.delete(old);
                 Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
             }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                renamer.move(tmp, target);
+            } catch (IOException e) {
+                if (old != null) {
+                    Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+                    old = null;
+                }
+                throw e;
+            }
             tmp = null;
         } catch (IOException e) {
             throw new UserError(target + ": cannot write: " + e.getMessage());
         } finally {
             deleteRecursively(tmp);
             deleteRecursively(old);
+        }
+    }
+
+    private static final String OLD_MARK = ".old.";
+
+    /**
+     * When {@code target} is missing but a previous output renamed aside by {@link #writeDirectory} is
+     * still there (the writer was killed between its two renames), renames the newest such one back.
+     */
+    static void restoreAbandoned(Path target) throws IOException {
+        if (Files.exists(target)) {
+            return;
+        }
+        Path parent = parentOf(target);
+        String prefix = "." + target.getFileName() + OLD_MARK;
+        Path newest = null;
+        try (Stream<Path> s = Files.list(parent)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith(prefix) && Files.isDirectory(p)).toList()) {
+                if (newest == null || Files.getLastModifiedTime(p).compareTo(Files.getLastModifiedTime(newest)) > 0) {
+                    newest = p;
+                }
+            }
+        }
+        if (newest != null) {
+            Files.move(newest, target, StandardCopyOption.ATOMIC_MOVE);
         }
     }
 

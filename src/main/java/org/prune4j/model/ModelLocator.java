@@ -3,6 +3,7 @@ package org.prune4j.model;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.prune4j.UserError;
+import org.prune4j.io.NonFiniteWeights;
 import org.prune4j.io.format.ModelReaders;
 import org.prune4j.model.llama.LlamaCheckpoint;
 
@@ -19,6 +20,12 @@ public final class ModelLocator {
      * tokenizer found beside the model (may be null).
      */
     public static LlamaCheckpoint loadLlama(String model, Path tokenizer) {
+        LlamaCheckpoint ckpt = read(model, tokenizer);
+        NonFiniteWeights.warn(ckpt.tensors(), model, System.err);
+        return ckpt;
+    }
+
+    private static LlamaCheckpoint read(String model, Path tokenizer) {
         Path path = BundledModels.isBundled(model) ? BundledModels.checkpoint(model) : Path.of(model);
         if (!Files.exists(path)) {
             throw new UserError(path + ": no such file or directory (and not a bundled model: "

@@ -64,6 +64,10 @@ public final class LlmPruneJob {
         ReportBuilder report = new ReportBuilder(s.model().model(), pruning);
 
         SourceModel source = SourceModel.load(s.model());
+        org.prune4j.io.NonFiniteWeights.requireFinite(source.checkpoint().tensors(), s.model().model());
+        if (s.output().out() != null) {
+            org.prune4j.io.OutputLocation.check("--out", s.output().out());
+        }
         OutputTarget target = OutputTarget.resolve(s.output(), source.checkpoint());
         CalibrationSet calib = pruning.method().needsCalibration()
                 ? Calibration.prepare(s.calibration(), source, pruning.method().name()) : null;

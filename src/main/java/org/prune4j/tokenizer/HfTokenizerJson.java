@@ -51,6 +51,10 @@ record HfTokenizerJson(int vocabSize, Map<String, Integer> tokenIds) {
                 if (piece == null || !piece.isTextual()) {
                     throw new UserError(source + ": model.vocab[" + i + "] is not a [piece, score] pair");
                 }
+                if (i >= TokenizerJsonCheck.MAX_ID) {
+                    throw new UserError(source + ": not supported yet: vocabularies of " + TokenizerJsonCheck.MAX_ID
+                            + " tokens and more");
+                }
                 ids.putIfAbsent(piece.asText(), i);
                 maxId = i;
             }
@@ -72,6 +76,7 @@ record HfTokenizerJson(int vocabSize, Map<String, Integer> tokenIds) {
         if (maxId < 0) {
             throw new UserError(source + ": the vocabulary is empty");
         }
+        TokenizerJsonCheck.check(source, root);
         return new HfTokenizerJson(maxId + 1, Map.copyOf(ids));
     }
 
@@ -83,7 +88,12 @@ record HfTokenizerJson(int vocabSize, Map<String, Integer> tokenIds) {
 
     private static int id(String source, JsonNode node, String where) {
         if (!node.canConvertToInt() || !node.isIntegralNumber() || node.asInt() < 0) {
-            throw new UserError(source + ": " + where + " has no valid id (" + node + ")");
+            throw new UserError(source + ": " + TokenizerJsonCheck.printable(where) + " has no valid id ("
+                    + TokenizerJsonCheck.printable(node.toString()) + ")");
+        }
+        if (node.asInt() >= TokenizerJsonCheck.MAX_ID) {
+            throw new UserError(source + ": " + TokenizerJsonCheck.printable(where) + " has id " + node.asInt()
+                    + "; not supported yet: token ids of " + TokenizerJsonCheck.MAX_ID + " and above");
         }
         return node.asInt();
     }

@@ -111,8 +111,10 @@ class HfTokenizerTest {
                 new Case("broken.json", "{\"model\": {\"type\": ", "not valid JSON"),
                 new Case("nomodel.json", "{\"version\": \"1.0\"}", "no \"model\" object"),
                 new Case("badid.json", "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": -4}, \"merges\": []}}", "no valid id"),
-                new Case("rejected.json", "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": [\"a b\"]}}",
-                        "rejected by the Hugging Face tokenizers library"))) {
+                new Case("merges.json", "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": [\"a b\"]}}",
+                        "the vocabulary lacks one of them or their merge"),
+                new Case("rejected.json", "{\"pre_tokenizer\": {\"type\": \"NoSuchPreTokenizer\"}, \"model\": {\"type\":"
+                        + " \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": []}}", "rejected by the Hugging Face tokenizers library"))) {
             Path p = Files.writeString(dir.resolve(c.name()), c.content(), StandardCharsets.UTF_8);
             UserError e = assertThrows(UserError.class, () -> HfTokenizer.load(p).close(), c.name());
             assertTrue(e.getMessage().startsWith(p.toString()), e.getMessage());

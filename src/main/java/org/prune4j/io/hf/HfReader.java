@@ -39,7 +39,6 @@ final class HfReader {
         if (!Files.isRegularFile(configFile)) {
             throw new UserError(dir + ": no config.json, so not a Hugging Face model directory");
         }
-        HfConfig config = HfConfig.read(configFile);
         Path single = dir.resolve(ShardPlan.SINGLE_FILE);
         Path index = dir.resolve(ShardPlan.INDEX_FILE);
         Map<String, Stored> stored;
@@ -55,6 +54,8 @@ final class HfReader {
         } else {
             throw new UserError(dir + ": no model.safetensors or model.safetensors.index.json");
         }
+        ConfigBounds.check(configFile, stored.size(), listing);
+        HfConfig config = HfConfig.read(configFile);
         Map<String, TensorData> tensors = validate(config, stored, listing, configFile);
         return new LlamaCheckpoint(config.llama(), tensors, CheckpointFormat.HF, dir,
                 tokenizerOverride != null ? tokenizerOverride : findTokenizer(dir));
@@ -131,9 +132,9 @@ final class HfReader {
         for (Map.Entry<String, JsonNode> e : map.properties()) {
             String file = e.getValue().asText("");
             if (!e.getValue().isTextual() || file.isEmpty() || file.contains("/") || file.contains("\\")
-                    || file.startsWith(".")) {
-                throw new UserError(index + ": tensor " + e.getKey() + " maps to " + e.getValue()
-                        + ", not a file name in the model directory");
+                    || file.startsWith(".") || file.chars().anyMatch(Character::isISOControl)) {
+                throw new UserError(index + ": tensor " + ConfigBounds.printable(e.getKey()) + " maps to "
+                        + ConfigBounds.printable(e.getValue().toString()) + ", not a file name in the model directory");
             }
             out.put(e.getKey(), file);
         }

@@ -1,7 +1,5 @@
 package org.prune4j.io.pytorch;
 
-import java.io.ByteArrayInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
@@ -46,7 +44,11 @@ public final class PyTorchCheckpoint {
     private static final byte[] LEGACY_MAGIC_PICKLE = {(byte) 0x80, 0x02, (byte) 0x8a, 0x0a, 0x6c, (byte) 0xfc,
             (byte) 0x9c, 0x46, (byte) 0xf9, 0x20, 0x6a, (byte) 0xa8, 0x50, 0x19};
     private static final BigInteger LEGACY_MAGIC = new BigInteger("1950a86a20f9469cfc6c", 16);
-    private static final int LEGACY_PROTOCOL = 1001;
+    private static final long LEGACY_PROTOCOL = 1001;
+    /** The largest {@code data.pkl} accepted: a state dict's pickle holds names and shapes, not weights. */
+    private static final long MAX_PICKLE_BYTES = 64L << 20;
+    /** The largest storage or tensor, in bytes: one Java array. */
+    static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 16;
 
     private PyTorchCheckpoint() {}
 
@@ -79,7 +81,7 @@ public final class PyTorchCheckpoint {
         } catch (NoSuchFileException e) {
             throw new UserError("checkpoint " + file + ": no such file");
         } catch (IOException e) {
-            throw new UserError("checkpoint " + file + ": cannot read: " + e.getMessage(), e);
+            throw new UserError("checkpoint " + file + ": cannot read: " + PickleText.printable(e.getMessage()), e);
         }
         if (n >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) {
             return readZip(file);
@@ -110,33 +112,69 @@ public final class PyTorchCheckpoint {
             }
             ZipEntry order = zip.getEntry(prefix + "byteorder");
             if (order != null) {
-                String bo = new String(readEntry(zip, order, file), StandardCharsets.US_ASCII).strip();
+                String bo = new String(readEntry(zip, order, 64, file), StandardCharsets.US_ASCII).strip();
                 if (!bo.equals("little")) {
-                    throw new UserError("checkpoint " + file + ": byte order " + bo + " is not supported yet");
+                    throw new UserError("checkpoint " + file + ": byte order " + PickleText.printable(bo)
+                            + " is not supported yet");
                 }
             }
-            Object root = unpickle(file, new ByteArrayInputStream(readEntry(zip, zip.getEntry(prefix + "data.pkl"), file)));
+            byte[] pickle = readEntry(zip, zip.getEntry(prefix + "data.pkl"), MAX_PICKLE_BYTES, file);
+            SafeUnpickler policy = new SafeUnpickler(file);
+            Object root = unpickle(file, policy.machine(pickle, 0, pickle.length));
             final String dataPrefix = prefix + "data/";
             Map<String, ByteBuffer> cache = new HashMap<>();
+            HeapBudget budget = new HeapBudget(file);
             return materialize(root, ref -> cache.computeIfAbsent(ref.key(), k -> {
                 ZipEntry entry = zip.getEntry(dataPrefix + k);
                 if (entry == null) {
-                    throw new UserError("checkpoint " + file + " lacks storage " + dataPrefix + k);
+                    throw new UserError("checkpoint " + file + " lacks storage " + PickleText.printable(dataPrefix + k));
                 }
-                return ByteBuffer.wrap(readEntry(zip, entry, file)).order(ByteOrder.LITTLE_ENDIAN);
-            }), file);
+                long need = storageBytes(ref, file);
+                budget.take(need);
+                byte[] bytes = readEntry(zip, entry, need, file);
+                if (bytes.length != need) {
+                    throw new UserError("checkpoint " + file + " is truncated: storage " + PickleText.printable(k)
+                            + " needs " + need + " bytes, its entry holds " + bytes.length);
+                }
+                return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+            }), budget, file);
         } catch (ZipException e) {
-            throw new UserError("checkpoint " + file + ": corrupt zip archive: " + e.getMessage(), e);
+            throw new UserError("checkpoint " + file + ": corrupt zip archive: " + PickleText.printable(e.getMessage()), e);
         } catch (IOException e) {
-            throw new UserError("checkpoint " + file + ": cannot read: " + e.getMessage(), e);
+            throw new UserError("checkpoint " + file + ": cannot read: " + PickleText.printable(e.getMessage()), e);
         }
     }
 
-    private static byte[] readEntry(ZipFile zip, ZipEntry entry, Path file) {
+    /** The bytes of a storage, overflow-checked and within what one Java array holds. */
+    private static long storageBytes(StorageRef ref, Path file) {
+        long need;
+        try {
+            need = Math.multiplyExact(ref.numel(), (long) ref.dtype().byteSize());
+        } catch (ArithmeticException e) {
+            need = Long.MAX_VALUE;
+        }
+        if (need > MAX_ARRAY_BYTES) {
+            throw new UserError("checkpoint " + file + ": storage " + PickleText.printable(ref.key()) + " declares "
+                    + ref.numel() + " elements; storages above 2 GB are not supported yet");
+        }
+        return need;
+    }
+
+    /**
+     * The bytes of a zip entry, at most {@code cap} of them: inflation stops at the cap (a zip bomb
+     * cannot fill the heap) and an entry longer than the cap is an error.
+     */
+    private static byte[] readEntry(ZipFile zip, ZipEntry entry, long cap, Path file) {
         try (InputStream in = zip.getInputStream(entry)) {
-            return in.readAllBytes();
+            byte[] bytes = in.readNBytes((int) cap);
+            if (in.read() != -1) {
+                throw new UserError("checkpoint " + file + ": entry " + PickleText.printable(entry.getName())
+                        + " is longer than the " + cap + " bytes it may hold");
+            }
+            return bytes;
         } catch (IOException e) {
-            throw new UserError("checkpoint " + file + ": cannot read " + entry.getName() + ": " + e.getMessage(), e);
+            throw new UserError("checkpoint " + file + ": cannot read " + PickleText.printable(entry.getName()) + ": "
+                    + PickleText.printable(e.getMessage()), e);
         }
     }
 
@@ -145,143 +183,150 @@ public final class PyTorchCheckpoint {
         try {
             all = Files.readAllBytes(file);
         } catch (IOException | OutOfMemoryError e) {
-            throw new UserError("checkpoint " + file + ": cannot read: " + e.getMessage(), e);
+            throw new UserError("checkpoint " + file + ": cannot read: " + PickleText.printable(e.getMessage()), e);
         }
-        ByteArrayInputStream in = new ByteArrayInputStream(all);
-        Object magic = unpickle(file, in);
+        SafeUnpickler policy = new SafeUnpickler(file);
+        int[] pos = {0};
+        Function<String, Object> next = what -> {
+            PickleMachine m = policy.machine(all, pos[0], all.length);
+            Object o = unpickle(file, m);
+            pos[0] = m.position();
+            return o;
+        };
+        Object magic = next.apply("magic");
         if (!(magic instanceof BigInteger m) || !m.equals(LEGACY_MAGIC)) {
             throw new UserError("checkpoint " + file + ": bad magic number in the legacy format");
         }
-        Object protocol = unpickle(file, in);
-        if (!(protocol instanceof Number p) || p.intValue() != LEGACY_PROTOCOL) {
-            throw new UserError("checkpoint " + file + ": legacy protocol version " + protocol + " is not supported");
+        Object protocol = next.apply("protocol");
+        if (!(protocol instanceof Long p) || p != LEGACY_PROTOCOL) {
+            throw new UserError("checkpoint " + file + ": legacy protocol version "
+                    + (protocol instanceof Long p ? p : PickleValues.typeName(protocol)) + " is not supported");
         }
-        Object sysInfo = unpickle(file, in);
+        Object sysInfo = next.apply("system info");
         if (sysInfo instanceof Map<?, ?> info && Boolean.FALSE.equals(info.get("little_endian"))) {
             throw new UserError("checkpoint " + file + ": big-endian checkpoints are not supported yet");
         }
-        Object root = unpickle(file, in);
-        Object keys = unpickle(file, in);
+        Object root = next.apply("object");
+        Object keys = next.apply("storage keys");
         if (!(keys instanceof List<?> keyList)) {
             throw new UserError("checkpoint " + file + ": the storage key list is missing");
         }
-        List<TensorRef> refs = new ArrayList<>();
-        collectRefs(root, refs);
         Map<String, DType> types = new HashMap<>();
-        for (TensorRef r : refs) {
+        for (TensorRef r : collectRefs(root, file)) {
             types.put(r.storage().key(), r.storage().dtype());
         }
         Map<String, ByteBuffer> storages = new HashMap<>();
-        int pos = all.length - in.available();
+        int at = pos[0];
         for (Object k : keyList) {
-            String key = String.valueOf(k);
-            if (pos + 8 > all.length) {
-                throw new UserError("checkpoint " + file + " is truncated: storage " + key + " is missing");
+            if (!(k instanceof String) && !(k instanceof Long)) {
+                throw new UserError("checkpoint " + file + ": a storage key is " + PickleValues.typeName(k));
             }
-            long numel = ByteBuffer.wrap(all, pos, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-            pos += 8;
+            String key = String.valueOf(k);
+            if (all.length - at < 8) {
+                throw new UserError("checkpoint " + file + " is truncated: storage " + PickleText.printable(key)
+                        + " is missing");
+            }
+            long numel = ByteBuffer.wrap(all, at, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            at += 8;
             DType t = types.get(key);
             if (t == null) {
-                throw new UserError("checkpoint " + file + ": storage " + key + " is listed but no tensor uses it");
+                throw new UserError("checkpoint " + file + ": storage " + PickleText.printable(key)
+                        + " is listed but no tensor uses it");
             }
-            long bytes = numel * t.byteSize();
-            if (numel < 0 || pos + bytes > all.length) {
-                throw new UserError("checkpoint " + file + " is truncated: storage " + key + " needs " + bytes
-                        + " bytes, " + (all.length - pos) + " are left");
+            if (numel < 0) {
+                throw new UserError("checkpoint " + file + ": storage " + PickleText.printable(key)
+                        + " has a negative element count");
             }
-            storages.put(key, ByteBuffer.wrap(all, pos, (int) bytes).slice().order(ByteOrder.LITTLE_ENDIAN));
-            pos += (int) bytes;
+            long left = all.length - at;
+            long bytes = numel > left / t.byteSize() ? Long.MAX_VALUE : numel * t.byteSize();
+            if (bytes > left) {
+                throw new UserError("checkpoint " + file + " is truncated: storage " + PickleText.printable(key)
+                        + " declares " + numel + " elements of " + t.byteSize() + " bytes, " + left + " bytes are left");
+            }
+            storages.put(key, ByteBuffer.wrap(all, at, (int) bytes).slice().order(ByteOrder.LITTLE_ENDIAN));
+            at += (int) bytes;
         }
         return materialize(root, ref -> {
             ByteBuffer b = storages.get(ref.key());
             if (b == null) {
-                throw new UserError("checkpoint " + file + " lacks the data of storage " + ref.key());
+                throw new UserError("checkpoint " + file + " lacks the data of storage " + PickleText.printable(ref.key()));
             }
             return b;
-        }, file);
+        }, new HeapBudget(file), file);
     }
 
-    private static Object unpickle(Path file, InputStream in) {
-        SafeUnpickler u = new SafeUnpickler(file);
+    private static Object unpickle(Path file, PickleMachine machine) {
         try {
-            return u.load(in);
-        } catch (UserError e) {
-            throw e;
-        } catch (EOFException e) {
-            throw new UserError("checkpoint " + file + " is truncated (the pickle ends early)", e);
-        } catch (IOException | RuntimeException e) {
-            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
-            if (msg.contains("premature end") || msg.contains("expected more bytes")) {
+            return machine.load();
+        } catch (PickleFormatException e) {
+            if (e.isTruncated()) {
                 throw new UserError("checkpoint " + file + " is truncated (the pickle ends early)", e);
             }
-            throw new UserError("checkpoint " + file + ": malformed pickle: " + msg, e);
+            throw new UserError("checkpoint " + file + " is not a PyTorch state dict we can read: " + e.getMessage(), e);
         }
     }
 
-    private static void collectRefs(Object o, List<TensorRef> out) {
-        if (o instanceof TensorRef t) {
-            out.add(t);
-        } else if (o instanceof Map<?, ?> m) {
-            m.values().forEach(v -> collectRefs(v, out));
-        } else if (o instanceof List<?> l) {
-            l.forEach(v -> collectRefs(v, out));
-        } else if (o instanceof Object[] a) {
-            for (Object v : a) {
-                collectRefs(v, out);
+    /** The tensors of an object graph, each shared object visited once. */
+    private static List<TensorRef> collectRefs(Object root, Path file) {
+        List<TensorRef> out = new ArrayList<>();
+        new GraphWalk(file) {
+            @Override
+            Object leaf(Object o) {
+                if (o instanceof TensorRef t) {
+                    out.add(t);
+                }
+                return o;
             }
-        }
+        }.walk(root);
+        return out;
     }
 
     /** Replaces every {@link TensorRef} in the object graph by its {@link TensorData}. */
-    private static Object materialize(Object o, Function<StorageRef, ByteBuffer> storage, Path file) {
-        if (o instanceof TensorRef t) {
-            return tensor(t, storage.apply(t.storage()), file);
-        }
-        if (o instanceof Map<?, ?> m) {
-            Map<Object, Object> out = new LinkedHashMap<>();
-            m.forEach((k, v) -> out.put(k, materialize(v, storage, file)));
-            return out;
-        }
-        if (o instanceof List<?> l) {
-            List<Object> out = new ArrayList<>(l.size());
-            l.forEach(v -> out.add(materialize(v, storage, file)));
-            return out;
-        }
-        if (o instanceof Object[] a) {
-            Object[] out = new Object[a.length];
-            for (int i = 0; i < a.length; i++) {
-                out[i] = materialize(a[i], storage, file);
+    private static Object materialize(Object o, Function<StorageRef, ByteBuffer> storage, HeapBudget budget, Path file) {
+        return new GraphWalk(file) {
+            @Override
+            Object leaf(Object x) {
+                return x instanceof TensorRef t ? tensor(t, storage.apply(t.storage()), budget, file) : x;
             }
-            return out;
-        }
-        return o;
+        }.walk(o);
     }
 
-    private static TensorData tensor(TensorRef t, ByteBuffer storage, Path file) {
+    private static TensorData tensor(TensorRef t, ByteBuffer storage, HeapBudget budget, Path file) {
         DType dtype = t.storage().dtype();
         int es = dtype.byteSize();
         long storageElems = storage.remaining() / es;
-        long base = t.storage().viewOffset() + t.offset();
         long[] size = t.size();
         long[] stride = t.stride();
-        long numel = TensorData.numel(size);
-        long maxOffset = base;
-        for (int i = 0; i < size.length; i++) {
-            if (size[i] < 0 || stride[i] < 0) {
-                throw new UserError("checkpoint " + file + ": tensor with negative size or stride");
+        long numel;
+        long maxOffset;
+        try {
+            numel = TensorData.numel(size);
+            long base = Math.addExact(t.storage().viewOffset(), t.offset());
+            maxOffset = base;
+            for (int i = 0; i < size.length; i++) {
+                if (size[i] > 0) {
+                    maxOffset = Math.addExact(maxOffset, Math.multiplyExact(size[i] - 1, stride[i]));
+                }
             }
-            if (size[i] > 0) {
-                maxOffset += (size[i] - 1) * stride[i];
-            }
+        } catch (ArithmeticException e) {
+            throw new UserError("checkpoint " + file + ": a tensor of shape " + Arrays.toString(size) + " with strides "
+                    + Arrays.toString(stride) + " reaches beyond 2^63 elements");
         }
-        if (numel > 0 && (base < 0 || maxOffset >= storageElems)) {
+        long base = t.storage().viewOffset() + t.offset();
+        if (numel > 0 && maxOffset >= storageElems) {
             throw new UserError("checkpoint " + file + ": a tensor of shape " + Arrays.toString(size)
-                    + " reaches element " + maxOffset + " of storage " + t.storage().key() + ", which has "
-                    + storageElems);
+                    + " reaches element " + maxOffset + " of storage " + PickleText.printable(t.storage().key())
+                    + ", which has " + storageElems);
         }
-        if (numel * es > Integer.MAX_VALUE) {
+        if (numel > storageElems) {
+            throw new UserError("checkpoint " + file + ": a tensor of shape " + Arrays.toString(size) + " has more"
+                    + " elements than its storage (" + storageElems + "): overlapping or expanded views are not"
+                    + " supported yet");
+        }
+        if (numel * es > MAX_ARRAY_BYTES) {
             throw new UserError("checkpoint " + file + ": tensors above 2 GB are not supported yet");
         }
+        budget.take(numel * es);
         byte[] out = new byte[(int) (numel * es)];
         if (isContiguous(size, stride)) {
             storage.duplicate().position((int) (base * es)).get(out, 0, out.length);

@@ -112,10 +112,14 @@ public final class VisionModels {
                 for (String name : f.names()) {
                     sd.put(name, f.get(name));
                 }
-                StateDicts.load(model, StateDicts.stripPrefix(sd, "module."), source);
+                org.prune4j.io.NonFiniteWeights.warn(sd, source, System.err);
+                StateDicts.load(model, StateDicts.stripPrefix(org.prune4j.io.MaskedTensors.fold(sd, source), "module."),
+                        source);
             }
         } else {
-            StateDicts.load(model, PyTorchCheckpoint.readStateDict(checkpoint), source);
+            Map<String, org.prune4j.io.TensorData> sd = PyTorchCheckpoint.readStateDict(checkpoint);
+            org.prune4j.io.NonFiniteWeights.warn(sd, source, System.err);
+            StateDicts.load(model, sd, source);
         }
         return model;
     }

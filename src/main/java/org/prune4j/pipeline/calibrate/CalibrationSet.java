@@ -67,13 +67,7 @@ public record CalibrationSet(int rows, int seqLen, int[] ids, String description
             throw new UserError(source + ": sequences of " + shape[1] + " tokens are longer than the model's context of "
                     + maxPositions);
         }
-        int[] ids = tensor.toInts();
-        for (int i = 0; i < ids.length; i++) {
-            if (ids[i] < 0 || ids[i] >= vocabSize) {
-                throw new UserError(source + ": id " + ids[i] + " at row " + (i / shape[1]) + " is outside the vocabulary [0, "
-                        + vocabSize + ")");
-            }
-        }
+        int[] ids = org.prune4j.io.TokenIdTensor.of(tensor, source, vocabSize).ids();
         return new CalibrationSet((int) shape[0], (int) shape[1], ids, shape[0] + " rows of " + shape[1] + " ids from " + source);
     }
 

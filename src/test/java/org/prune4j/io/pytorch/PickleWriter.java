@@ -47,6 +47,10 @@ final class PickleWriter {
         if (v >= 0 && v < 256) {
             out.write('K');
             out.write((int) v);
+        } else if (v != (int) v) { // LONG1 with 8 bytes of two's complement
+            out.write(0x8a);
+            out.write(8);
+            out.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array());
         } else {
             out.write('J');
             out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) v).array());
