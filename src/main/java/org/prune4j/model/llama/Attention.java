@@ -3,6 +3,7 @@ package org.prune4j.model.llama;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import org.prune4j.nn.GraphScalar;
 import org.prune4j.nn.Linear;
 import org.prune4j.nn.Module;
 
@@ -96,7 +97,8 @@ public final class Attention extends Module {
             v = v.repeat(1, group);
         }
 
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).divi((float) Math.sqrt(headDim));
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
+        scores = scores.divi(GraphScalar.of(scores, (float) Math.sqrt(headDim)));
         if (ctx.mask() != null) {
             scores = scores.addi(ctx.mask());
         }
