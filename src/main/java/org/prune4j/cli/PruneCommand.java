@@ -31,7 +31,7 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--tokenizer", description = "Tokenizer file (tokenizer.bin or tokenizer.json); default: found beside the model.")
     Path tokenizer;
 
-    @Option(names = "--method", required = true, description = "Criterion: magnitude (|W|, no data), wanda (|W|·‖X‖₂ per output row), sparsegpt (OBS updates).")
+    @Option(names = "--method", required = true, description = "Criterion: magnitude (|W|, no data), wanda (|W|·‖X‖₂ per output row), sparsegpt (OBS updates), dsnot (DSnoT refinement of a wanda/magnitude mask).")
     String method;
 
     @Option(names = "--sparsity", required = true, description = "Fraction of weights to prune in [0, 1), e.g. 0.5, or N:M, e.g. 2:4 (N of every M consecutive inputs).")
@@ -101,11 +101,14 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as one JSON object on standard output.")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    DsnotOptions dsnot = new DsnotOptions();
+
     @Override
     public Integer call() {
         OneShotMethod m = OneShotMethod.parse(method);
         LlmPruneSettings settings = new LlmPruneSettings(m, SparsityPattern.parse(sparsity), AllocationKind.parse(allocation),
-                owlM, owlLambda, minDensity, nsamples, seqLen, seed, blockSize, percDamp, batch);
+                owlM, owlLambda, minDensity, nsamples, seqLen, seed, blockSize, percDamp, batch, dsnot.settings(m));
         LlmPruneJob.Io io = new LlmPruneJob.Io(model, tokenizer,
                 calibration == null ? null : calibration.text,
                 calibration == null || calibration.ids == null ? null : IdsFileSpec.parse(calibration.ids),

@@ -2,6 +2,7 @@ package org.prune4j.prune.llm;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import org.prune4j.prune.oneshot.DsnotStatistics;
 import org.prune4j.prune.oneshot.HessianStatistics;
 import org.prune4j.prune.oneshot.WandaStatistics;
 
@@ -21,12 +22,26 @@ sealed interface LayerStatistics extends AutoCloseable {
         return switch (method) {
             case WANDA -> new Wanda(new WandaStatistics(inFeatures));
             case SPARSEGPT -> new Hessian(new HessianStatistics(manager, inFeatures));
+            case DSNOT -> new Dsnot(new DsnotStatistics(inFeatures));
             case MAGNITUDE -> throw new IllegalArgumentException("magnitude pruning reads no calibration data");
         };
     }
 
     /** Wanda's per-feature squared-norm statistic. */
     record Wanda(WandaStatistics stats) implements LayerStatistics {
+        @Override
+        public void add(NDArray input) {
+            stats.add(input);
+        }
+
+        @Override
+        public void close() {
+            // plain Java arrays: nothing native to free
+        }
+    }
+
+    /** DSnoT's per-feature sums, squared norms and variances. */
+    record Dsnot(DsnotStatistics stats) implements LayerStatistics {
         @Override
         public void add(NDArray input) {
             stats.add(input);

@@ -109,7 +109,7 @@ public final class LlmPruneJob {
             Function<String, SparsityPattern> patternOf = name -> allocated == null ? s.pattern()
                     : new SparsityPattern.Unstructured(allocated.get(name));
             SparseGpt sparseGpt = new SparseGpt(s.blockSize(), s.percDamp(), InverseCholesky.Precision.FLOAT64);
-            new SequentialPruner(s.method(), sparseGpt, batch).prune(shell, blocks, calib, patternOf);
+            new SequentialPruner(s.method(), sparseGpt, batch).withDsnot(s.dsnot()).prune(shell, blocks, calib, patternOf);
             stages.put("prune", watch.lap());
             Double prunedPpl = null;
             if (evalRows != null) {

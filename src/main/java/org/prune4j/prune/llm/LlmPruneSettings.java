@@ -2,6 +2,7 @@ package org.prune4j.prune.llm;
 
 import org.prune4j.UserError;
 import org.prune4j.prune.SparsityPattern;
+import org.prune4j.prune.oneshot.Dsnot;
 import org.prune4j.prune.oneshot.SparseGpt;
 
 /**
@@ -19,6 +20,7 @@ import org.prune4j.prune.oneshot.SparseGpt;
  * @param blockSize SparseGPT's column block width
  * @param percDamp SparseGPT's dampening, as a fraction of the mean Hessian diagonal
  * @param batchSize calibration sequences per forward pass ({@code 0}: automatic, memory-bounded)
+ * @param dsnot DSnoT's settings (read when the method is DSnoT)
  */
 public record LlmPruneSettings(
         OneShotMethod method,
@@ -32,7 +34,8 @@ public record LlmPruneSettings(
         long seed,
         int blockSize,
         double percDamp,
-        int batchSize) {
+        int batchSize,
+        Dsnot.Settings dsnot) {
 
     public LlmPruneSettings {
         if (allocation == AllocationKind.GLOBAL && method != OneShotMethod.MAGNITUDE) {
@@ -69,12 +72,19 @@ public record LlmPruneSettings(
     /** The defaults of the reference implementations for {@code method} and {@code pattern}. */
     public static LlmPruneSettings defaults(OneShotMethod method, SparsityPattern pattern) {
         return new LlmPruneSettings(method, pattern, AllocationKind.UNIFORM, 5, 0.08, 0, 128, 0, 0,
-                SparseGpt.DEFAULT_BLOCK_SIZE, SparseGpt.DEFAULT_PERC_DAMP, 0);
+                SparseGpt.DEFAULT_BLOCK_SIZE, SparseGpt.DEFAULT_PERC_DAMP, 0,
+                Dsnot.Settings.defaults(Dsnot.InitialMask.WANDA));
     }
 
     /** These settings with another allocation. */
     public LlmPruneSettings withAllocation(AllocationKind a) {
         return new LlmPruneSettings(method, pattern, a, owlM, owlLambda, minDensity, nsamples, seqLen, seed, blockSize,
-                percDamp, batchSize);
+                percDamp, batchSize, dsnot);
+    }
+
+    /** These settings with DSnoT's. */
+    public LlmPruneSettings withDsnot(Dsnot.Settings d) {
+        return new LlmPruneSettings(method, pattern, allocation, owlM, owlLambda, minDensity, nsamples, seqLen, seed,
+                blockSize, percDamp, batchSize, d);
     }
 }

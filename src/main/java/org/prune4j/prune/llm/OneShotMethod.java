@@ -10,7 +10,9 @@ public enum OneShotMethod {
     /** |W|·‖X‖₂ per output row (Sun et al. 2023). */
     WANDA(true),
     /** Optimal Brain Surgeon updates with the layer Hessian (Frantar &amp; Alistarh 2023). */
-    SPARSEGPT(true);
+    SPARSEGPT(true),
+    /** DSnoT mask refinement on top of a Wanda or magnitude mask (Zhang et al. 2024). */
+    DSNOT(true);
 
     private final boolean needsCalibration;
 
@@ -35,6 +37,6 @@ public enum OneShotMethod {
                 return m;
             }
         }
-        throw new UserError("--method " + s + ": unknown method (magnitude, wanda, sparsegpt)");
+        throw new UserError("--method " + s + ": unknown method (magnitude, wanda, sparsegpt, dsnot)");
     }
 }

@@ -20,6 +20,7 @@ import org.prune4j.nn.Module;
 import org.prune4j.nn.Parameter;
 import org.prune4j.prune.PruningMask;
 import org.prune4j.prune.SparsityPattern;
+import org.prune4j.prune.oneshot.Dsnot;
 import org.prune4j.prune.oneshot.Magnitude;
 import org.prune4j.prune.oneshot.SparseGpt;
 import org.prune4j.prune.oneshot.Wanda;
@@ -44,6 +45,7 @@ public final class SequentialPruner {
     private final OneShotMethod method;
     private final SparseGpt sparseGpt;
     private final int batchSize;
+    private final Dsnot.Settings dsnot;
 
     /**
      * @param method the criterion
@@ -57,6 +59,19 @@ public final class SequentialPruner {
         this.method = method;
         this.sparseGpt = sparseGpt;
         this.batchSize = batchSize;
+        this.dsnot = Dsnot.Settings.defaults(Dsnot.InitialMask.WANDA);
+    }
+
+    private SequentialPruner(OneShotMethod method, SparseGpt sparseGpt, int batchSize, Dsnot.Settings dsnot) {
+        this.method = method;
+        this.sparseGpt = sparseGpt;
+        this.batchSize = batchSize;
+        this.dsnot = dsnot;
+    }
+
+    /** DSnoT's settings, used when the method is DSnoT (default: {@link Dsnot.Settings#defaults} over Wanda). */
+    public SequentialPruner withDsnot(Dsnot.Settings settings) {
+        return new SequentialPruner(method, sparseGpt, batchSize, settings);
     }
 
     /**
@@ -103,7 +118,8 @@ public final class SequentialPruner {
                         try {
                             for (Map.Entry<String, Linear> e : linears.entrySet()) {
                                 String name = weightName(block, e.getKey());
-                                masks.put(name, pruneLinear(e.getValue(), stats.get(e.getValue()), patternOf.apply(name)));
+                                masks.put(name, pruneLinear(e.getKey(), e.getValue(), stats.get(e.getValue()),
+                                        patternOf.apply(name)));
                             }
                         } finally {
                             Set<LayerStatistics> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -148,11 +164,19 @@ public final class SequentialPruner {
         return out;
     }
 
-    private PruningMask pruneLinear(Linear layer, LayerStatistics stats, SparsityPattern pattern) {
+    private PruningMask pruneLinear(String path, Linear layer, LayerStatistics stats, SparsityPattern pattern) {
         Parameter w = layer.weight();
         return switch (stats) {
             case LayerStatistics.Wanda s -> {
                 PruningMask mask = Wanda.mask(w.value(), s.stats(), pattern);
+                setMask(w, mask);
+                yield mask;
+            }
+            case LayerStatistics.Dsnot d -> {
+                Dsnot.Settings settings = dsnot;
+                int[] rc = {Math.toIntExact(layer.outFeatures()), Math.toIntExact(layer.inFeatures())};
+                PruningMask mask = Dsnot.prune(w.value().toFloatArray(), rc[0], rc[1], d.stats().snapshot(), pattern,
+                        settings, settings.skip().refines(path)).mask();
                 setMask(w, mask);
                 yield mask;
             }
