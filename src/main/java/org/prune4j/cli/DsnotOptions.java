@@ -1,8 +1,8 @@
 package org.prune4j.cli;
 
 import org.prune4j.UserError;
-import org.prune4j.prune.llm.OneShotMethod;
-import org.prune4j.prune.oneshot.Dsnot;
+import org.prune4j.prune.method.DsnotMethod;
+import org.prune4j.prune.method.MethodOptions;
 import picocli.CommandLine.Option;
 
 /** The {@code prune} options of {@code --method dsnot}; refused with any other method. */
@@ -16,7 +16,7 @@ final class DsnotOptions {
     Integer maxCycles;
 
     @Option(names = "--dsnot-threshold", description = "DSnoT: a row stops once |its expected output error| <= this. Default: 0.1.")
-    Float threshold;
+    Double threshold;
 
     @Option(names = "--dsnot-var-power", description = "DSnoT: power of the input variance dividing the regrow metric (0: none). Default: 1.")
     Double varPower;
@@ -28,26 +28,34 @@ final class DsnotOptions {
             + "sparsity is exact and N:M groups stay N:M (the original moves and writes stopped rows).")
     boolean corrected;
 
-    /** The settings, or a one-line error when a DSnoT option comes with another method. */
-    Dsnot.Settings settings(OneShotMethod method) {
+    /** {@code options} with the DSnoT settings given, or a one-line error when they come with another method. */
+    MethodOptions addTo(String method, MethodOptions options) {
         boolean any = init != null || maxCycles != null || threshold != null || varPower != null || skip != null || corrected;
-        if (method != OneShotMethod.DSNOT) {
+        if (!method.equalsIgnoreCase(DsnotMethod.NAME)) {
             if (any) {
-                throw new UserError("--dsnot-* options apply to --method dsnot only, not " + method.cliName());
+                throw new UserError("--dsnot-* options apply to --method dsnot only, not " + method);
             }
-            return Dsnot.Settings.defaults(Dsnot.InitialMask.WANDA);
+            return options;
         }
-        Dsnot.Settings d = Dsnot.Settings.defaults(init == null ? Dsnot.InitialMask.WANDA : Dsnot.InitialMask.parse(init));
+        MethodOptions o = options;
+        if (init != null) {
+            o = o.with(DsnotMethod.INIT, init);
+        }
         if (maxCycles != null) {
-            if (maxCycles < 0) {
-                throw new UserError("--dsnot-max-cycles must be >= 0 (got " + maxCycles + ")");
-            }
-            d = d.withMaxCycles(maxCycles);
+            o = o.with(DsnotMethod.MAX_CYCLES, maxCycles);
+        }
+        if (threshold != null) {
+            o = o.with(DsnotMethod.THRESHOLD, threshold);
+        }
+        if (varPower != null) {
+            o = o.with(DsnotMethod.VAR_POWER, varPower);
         }
         if (skip != null) {
-            d = d.withSkip(Dsnot.SkippedLayers.parse(skip));
+            o = o.with(DsnotMethod.SKIP, skip);
         }
-        return new Dsnot.Settings(d.init(), d.maxCycles(), threshold == null ? d.updateThreshold() : threshold,
-                varPower == null ? d.varPower() : varPower, d.skip(), corrected);
+        if (corrected) {
+            o = o.with(DsnotMethod.CORRECTED, true);
+        }
+        return o;
     }
 }

@@ -2,6 +2,7 @@ package org.prune4j.prune.oneshot;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import org.prune4j.prune.InputStatistics;
 
 /**
  * The per-input-feature statistics DSnoT reads about one Linear layer, accumulated sequence by
@@ -18,7 +19,7 @@ import ai.djl.ndarray.types.DataType;
  *
  * <p>Thread-safe; inputs are read, never kept.
  */
-public final class DsnotStatistics {
+public final class DsnotStatistics implements InputStatistics {
     private final int inFeatures;
     private final float[] scalerRow;
     private final float[] sumMetricRow;
@@ -37,7 +38,12 @@ public final class DsnotStatistics {
         this.variance = new float[inFeatures];
     }
 
+    /** Plain Java arrays: nothing native to free. */
+    @Override
+    public void close() {}
+
     /** Adds one hook input {@code [B, T, in]} or {@code [T, in]} (any float dtype) as {@code B} sequences. */
+    @Override
     public void add(NDArray input) {
         long[] shape = input.getShape().getShape();
         if (shape[shape.length - 1] != inFeatures || shape.length < 2 || shape.length > 3) {

@@ -35,7 +35,7 @@ import org.prune4j.model.llama.LlamaTensorNames;
 import org.prune4j.nn.Linear;
 import org.prune4j.nn.Module;
 import org.prune4j.nn.Parameter;
-import org.prune4j.prune.llm.CalibrationSet;
+import org.prune4j.pipeline.calibrate.CalibrationSet;
 import org.prune4j.tokenizer.Tokenizer;
 import org.prune4j.tokenizer.Tokenizers;
 import org.prune4j.train.lm.LmTrainer;
