@@ -16,5 +16,6 @@ final class Commands {
         cl.addSubcommand(new InspectCommand());
         cl.addSubcommand(TrainCommand.create());
         cl.addSubcommand(LotteryCommand.create());
+        cl.addSubcommand(new RecoverCommand());
     }
 }

@@ -21,6 +21,7 @@ import org.prune4j.pipeline.prune.PruningSpec;
 import org.prune4j.pipeline.report.PruneReport;
 import org.prune4j.pipeline.report.ReportFiles;
 import org.prune4j.prune.method.PruningMethod;
+import org.prune4j.prune.method.DsnotMethod;
 import org.prune4j.prune.method.PruningMethods;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,6 +56,9 @@ public final class DemoCommand implements Callable<Integer> {
         LlmPruneJob job = new LlmPruneJob(new PrintStream(java.io.OutputStream.nullOutputStream()))
                 .sharingDenseBaselines(baselines);
         for (String methodName : PruningMethods.names()) {
+            if (methodName.equals(DsnotMethod.NAME)) {
+                continue; // a refinement, not one of the three reference criteria the demo compares
+            }
             PruningMethod method = PruningMethods.byName(methodName);
             for (String p : List.of("0.5", "2:4")) {
                 SparsityPattern pattern = SparsityPattern.parse(p);

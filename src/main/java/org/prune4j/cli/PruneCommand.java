@@ -48,7 +48,7 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--tokenizer", description = "Tokenizer file (tokenizer.bin or tokenizer.json); default: found beside the model.")
     Path tokenizer;
 
-    @Option(names = "--method", required = true, description = "Criterion: magnitude (|W|, no data), wanda (|W|·‖X‖₂ per output row), sparsegpt (OBS updates); structured: flap, wanda-sp, magnitude-sp, taylor, block-influence, angular.")
+    @Option(names = "--method", required = true, description = "Criterion: magnitude (|W|, no data), wanda (|W|·‖X‖₂ per output row), sparsegpt (OBS updates), dsnot (DSnoT refinement of a wanda/magnitude mask); structured: flap, wanda-sp, magnitude-sp, taylor, block-influence, angular.")
     String method;
 
     @Option(names = "--sparsity", description = "Fraction of weights to prune in [0, 1), e.g. 0.5, or N:M, e.g. 2:4 (N of every M consecutive inputs).")
@@ -124,6 +124,9 @@ public final class PruneCommand implements Callable<Integer> {
     @Mixin
     StructuredPruneOptions structured;
 
+    @Mixin
+    DsnotOptions dsnot = new DsnotOptions();
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -144,6 +147,7 @@ public final class PruneCommand implements Callable<Integer> {
         if (method.equalsIgnoreCase(SparseGptMethod.NAME)) {
             options = options.with(SparseGptMethod.BLOCKSIZE, blockSize).with(SparseGptMethod.PERCDAMP, percDamp);
         }
+        options = dsnot.addTo(method, options);
         PruningMethod m = PruningMethods.create(method, options);
         PruneOptionCheck.check(spec.commandLine().getParseResult(), m.name(), m.needsCalibration(),
                 AllocationKind.parse(allocation == null ? "uniform" : allocation), maxEvalWindows,

@@ -90,7 +90,8 @@ public final class BlockPruner {
             Function<String, SparsityPattern> patternOf, BiConsumer<String, PruningMask> masks) {
         String name = LlamaTensorNames.linearWeight(block.index(), rel);
         Parameter w = layer.weight();
-        PruningOutcome outcome = method.prune(w.value(), stats == null ? null : stats.of(layer), patternOf.apply(name));
+        PruningOutcome outcome = method.prune(rel, w.value(), stats == null ? null : stats.of(layer),
+                patternOf.apply(name));
         switch (outcome) {
             case PruningOutcome.Masked m -> {
                 m.mask().applyTo(w);

@@ -36,4 +36,12 @@ public interface PruningMethod {
      * {@code statistics} (null for data-free methods). Must not modify {@code weight}.
      */
     PruningOutcome prune(NDArray weight, InputStatistics statistics, SparsityPattern pattern);
+
+    /**
+     * The same, knowing the matrix's path inside its decoder block ({@code mlp.up_proj}), for methods that
+     * treat sub-layers differently (DSnoT skips {@code mlp} by default). The pipeline calls this one.
+     */
+    default PruningOutcome prune(String pathInBlock, NDArray weight, InputStatistics statistics, SparsityPattern pattern) {
+        return prune(weight, statistics, pattern);
+    }
 }

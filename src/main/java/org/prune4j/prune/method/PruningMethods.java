@@ -18,6 +18,7 @@ public final class PruningMethods {
         REGISTRY.put(MagnitudeMethod.NAME, MagnitudeMethod::of);
         REGISTRY.put(WandaMethod.NAME, WandaMethod::of);
         REGISTRY.put(SparseGptMethod.NAME, SparseGptMethod::of);
+        REGISTRY.put(DsnotMethod.NAME, DsnotMethod::of);
     }
 
     private PruningMethods() {}
