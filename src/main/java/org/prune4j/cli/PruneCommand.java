@@ -34,7 +34,16 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--method", required = true, description = "Criterion: magnitude (|W|, no data), wanda (|W|·‖X‖₂ per output row), sparsegpt (OBS updates).")
     String method;
 
-    @Option(names = "--sparsity", required = true, description = "Fraction of weights to prune in [0, 1), e.g. 0.5, or N:M, e.g. 2:4 (N of every M consecutive inputs).")
+    @Option(names = "--arch", description = "Vision architecture: structural pruning of a CNN/ViT checkpoint instead (see its own options: prune --arch NAME --help).")
+    String arch;
+
+    @picocli.CommandLine.Unmatched
+    java.util.List<String> visionOptions = new java.util.ArrayList<>();
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--sparsity", description = "Fraction of weights to prune in [0, 1), e.g. 0.5, or N:M, e.g. 2:4 (N of every M consecutive inputs).")
     String sparsity;
 
     @Option(names = "--allocation", defaultValue = "uniform", description = "uniform (every matrix the same), global (one magnitude threshold; magnitude only), owl (outlier-weighted per block; wanda/sparsegpt). Default: ${DEFAULT-VALUE}.")
@@ -103,6 +112,15 @@ public final class PruneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (arch != null) {
+            return VisionPruneCommand.dispatch(spec.commandLine(), spec.commandLine().getParseResult().originalArgs());
+        }
+        if (!visionOptions.isEmpty()) {
+            throw new org.prune4j.UserError("unknown option or argument " + visionOptions.get(0) + " (vision options need --arch)");
+        }
+        if (sparsity == null) {
+            throw new org.prune4j.UserError("--sparsity is required (or --arch for structural pruning of a vision model)");
+        }
         OneShotMethod m = OneShotMethod.parse(method);
         LlmPruneSettings settings = new LlmPruneSettings(m, SparsityPattern.parse(sparsity), AllocationKind.parse(allocation),
                 owlM, owlLambda, minDensity, nsamples, seqLen, seed, blockSize, percDamp, batch);

@@ -186,6 +186,12 @@ public final class DependencyGraph {
         if (!g.prunable()) {
             throw new IllegalArgumentException("group " + g.name() + " is pinned: " + g.pinned());
         }
+        return forcePrune(groupId, remove);
+    }
+
+    /** As {@link #prune} but also for a group pinned as a single channel (used to rebuild saved widths). */
+    DependencyGraph forcePrune(int groupId, int[] remove) {
+        Group g = groups.get(groupId);
         boolean[] gone = new boolean[g.width()];
         for (int c : remove) {
             gone[c] = true;
