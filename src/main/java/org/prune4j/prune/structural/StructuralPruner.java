@@ -50,6 +50,7 @@ public final class StructuralPruner {
         double current = dense;
         int steps = 0;
         double step = s.step();
+        double localFraction = 0;
         while (current > goal * (1 + 1e-9)) {
             Map<String, float[]> grads = s.importance().needsGradients() ? gradients.get() : Map.of();
             Map<Integer, double[]> scores = new LinkedHashMap<>();
@@ -58,9 +59,13 @@ public final class StructuralPruner {
                     scores.put(g.id(), s.normalizer().apply(s.importance().rawScores(graph, g, s.reduction(), grads)));
                 }
             }
-            Map<Integer, int[]> plan = plan(graph, scores, original, s, step);
+            localFraction = Math.min(1, localFraction + step);
+            Map<Integer, int[]> plan = plan(graph, scores, original, s, s.scope() == Scope.LOCAL ? localFraction : step);
             if (plan.values().stream().allMatch(a -> a.length == 0)) {
-                if (step < 0.5) {
+                if (s.scope() == Scope.LOCAL && localFraction < 1) {
+                    continue;
+                }
+                if (s.scope() != Scope.LOCAL && step < 0.5) {
                     step = Math.min(0.5, step * 2);
                     continue;
                 }
@@ -119,8 +124,12 @@ public final class StructuralPruner {
             case LOCAL -> {
                 for (Map.Entry<Integer, double[]> e : scores.entrySet()) {
                     Group g = graph.groups().get(e.getKey());
-                    int want = (int) Math.ceil(step * original.get(g.id()));
-                    int k = rounded(g.width(), Math.min(want, removable(g, original.get(g.id()), s)), s);
+                    // every group at the same pruned fraction of its original width, kept width rounded up to roundTo
+                    int orig = original.get(g.id());
+                    int left = (int) Math.ceil(orig * (1 - Math.min(1, step)) - 1e-9);
+                    left = ((left + s.roundTo() - 1) / s.roundTo()) * s.roundTo();
+                    left = Math.max(minKeep(orig, s), left);
+                    int k = Math.max(0, g.width() - left);
                     plan.put(g.id(), lowest(e.getValue(), k));
                 }
             }
