@@ -51,6 +51,12 @@ public final class InspectCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @Option(names = "--arch", description = "Vision architecture of the checkpoint (CNN/ViT); with --groups prints its dependency groups.")
+    String arch;
+
+    @Option(names = "--groups", description = "With --arch: the coupled channel groups structural pruning sees (tensors and dimensions of each).")
+    boolean groups;
+
     @Spec
     CommandSpec spec;
 
@@ -62,6 +68,9 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (arch != null) {
+            return VisionGroups.print(arch, Path.of(model), groups, spec.commandLine().getOut());
+        }
         try (LlamaRuntime rt = LlamaRuntime.open(model, null)) {
             ObjectNode report = describe(rt.checkpoint(), rt.model());
             PrintWriter out = spec.commandLine().getOut();

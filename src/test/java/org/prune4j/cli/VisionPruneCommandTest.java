@@ -43,6 +43,17 @@ class VisionPruneCommandTest {
     }
 
     @Test
+    void inspectGroupsPrintsTheStagesAndTheShortcutMap() {
+        CliRun r = CliRun.of("inspect", "--arch", "resnet20", "--model", RESNET20, "--groups");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("group 0: conv1 out, 16 channels"), r.out());
+        assertTrue(r.out().contains("layer2.0.shortcut OUT: index map out[8..23] <- in[0..15], 16 zero channels"), r.out());
+        assertTrue(r.out().contains("layer1.0.bn2 IN: layer1.0.bn2.weight dim 0, layer1.0.bn2.bias dim 0,"
+                + " layer1.0.bn2.running_mean dim 0, layer1.0.bn2.running_var dim 0"), r.out());
+        assertTrue(r.out().contains("(pinned: linear: reaches the model output)"), r.out());
+    }
+
+    @Test
     void badInputIsOneLineExitTwoAndNothingWritten() {
         Path out = dir.resolve("x.safetensors");
         String[][] cases = {
