@@ -52,6 +52,12 @@ public final class InspectCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @Option(names = "--arch", description = "Vision architecture of the checkpoint (CNN/ViT); with --groups prints its dependency groups.")
+    String arch;
+
+    @Option(names = "--groups", description = "With --arch: the coupled channel groups structural pruning sees (tensors and dimensions of each).")
+    boolean groups;
+
     @Spec
     CommandSpec spec;
 
@@ -63,6 +69,12 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (arch != null) {
+            return VisionGroups.print(arch, Path.of(model), groups, spec.commandLine().getOut());
+        }
+        if (groups) {
+            throw new UserError("--groups needs --arch NAME (the checkpoint's vision architecture)");
+        }
         if (StateDictInspection.applies(model)) {
             return StateDictInspection.run(model, json, spec.commandLine().getOut());
         }

@@ -51,6 +51,12 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--method", required = true, description = "Criterion: magnitude (|W|, no data), wanda (|W|·‖X‖₂ per output row), sparsegpt (OBS updates), dsnot (DSnoT refinement of a wanda/magnitude mask); structured: flap, wanda-sp, magnitude-sp, taylor, block-influence, angular.")
     String method;
 
+    @Option(names = "--arch", description = "Vision architecture: structural pruning of a CNN/ViT checkpoint instead (see its own options: prune --arch NAME --help).")
+    String arch;
+
+    @picocli.CommandLine.Unmatched
+    java.util.List<String> visionOptions = new java.util.ArrayList<>();
+
     @Option(names = "--sparsity", description = "Fraction of weights to prune in [0, 1), e.g. 0.5, or N:M, e.g. 2:4 (N of every M consecutive inputs).")
     String sparsity;
 
@@ -132,6 +138,12 @@ public final class PruneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (arch != null) {
+            return VisionPruneCommand.dispatch(spec.commandLine(), spec.commandLine().getParseResult().originalArgs());
+        }
+        if (!visionOptions.isEmpty()) {
+            throw new UserError("unknown option or argument " + visionOptions.get(0) + " (vision options need --arch)");
+        }
         StructuredMethod structuredMethod = StructuredMethod.byName(method);
         if (structuredMethod != null) {
             return StructuredPruneLauncher.run(this, structuredMethod);
@@ -141,7 +153,7 @@ public final class PruneCommand implements Callable<Integer> {
                     + StructuredMethod.names() + "); --method " + method + " takes --sparsity");
         }
         if (sparsity == null) {
-            throw new UserError("--method " + method + " needs --sparsity (e.g. 0.5 or 2:4)");
+            throw new UserError("--method " + method + " needs --sparsity (e.g. 0.5 or 2:4), or --arch for structural pruning of a vision model");
         }
         MethodOptions options = MethodOptions.none(method);
         if (method.equalsIgnoreCase(SparseGptMethod.NAME)) {

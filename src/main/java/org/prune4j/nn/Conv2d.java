@@ -1,6 +1,8 @@
 package org.prune4j.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -75,9 +77,28 @@ public final class Conv2d extends Module {
 
     /** Applies the convolution; the result lives in {@code x}'s manager. */
     public NDArray forward(NDArray x) {
-        NDArray y = x.getNDArrayInternal().convolution(x, weight.value(), bias == null ? null : bias.value(),
+        NDArray in = x;
+        NDArray w = weight.value();
+        long cin = w.getShape().get(1);
+        long[] k = kernelSize();
+        if (groups == 1 && cin > CHANNEL_BLOCK && cin % CHANNEL_BLOCK != 0 && k[0] * k[1] > 1) {
+            // The bundled engine's oneDNN kernels return wrong sums on some x86 CPUs (measured: AVX-512 Zen in a
+            // Firecracker VM) when a k×k convolution has more than 16 input channels and not a multiple of 16,
+            // as structural pruning leaves them. Zero channels up to the next multiple of 16 give the exact result.
+            long extra = CHANNEL_BLOCK - cin % CHANNEL_BLOCK;
+            Shape xs = x.getShape();
+            NDArray zx = x.getManager().zeros(new Shape(xs.get(0), extra, xs.get(2), xs.get(3)), x.getDataType());
+            in = NDArrays.concat(new NDList(x, zx), 1);
+            NDArray zw = x.getManager().zeros(new Shape(w.getShape().get(0), extra, k[0], k[1]), w.getDataType());
+            NDArray wInScope = x.getManager().zeros(w.getShape(), w.getDataType()).add(w);
+            w = NDArrays.concat(new NDList(wInScope, zw), 1);
+        }
+        NDArray y = in.getNDArrayInternal().convolution(in, w, bias == null ? null : bias.value(),
                 new Shape(stride, stride), new Shape(padding, padding), new Shape(1, 1), groups).singletonOrThrow();
         fireHooks(x, y);
         return y;
     }
+
+    /** Input-channel multiple below which (or at which) the engine's convolutions are exact; see {@link #forward}. */
+    private static final long CHANNEL_BLOCK = 16;
 }

@@ -9,6 +9,9 @@ import ai.djl.ndarray.types.Shape;
  * stacked in that order), {@code in_proj_bias [3E]} and the output projection {@code out_proj} ({@link
  * Linear}, {@code [E, E]}). No mask: every token attends to every token.
  *
+ * <p>After structural pruning of whole heads the inner width {@code D = heads · head_dim} may be smaller
+ * than {@code E}: {@code in_proj_weight [3D, E]}, {@code out_proj [E, D]}; the head width stays.
+ *
  * <p>Hooks on this module see the input tokens and the attention output (after {@code out_proj}); hooks on
  * {@link #outProj()} see the concatenated heads before the output projection.
  */
@@ -20,24 +23,23 @@ public final class MultiheadSelfAttention extends Module {
     private final float attentionDropout;
 
     /**
-     * @param inProjWeight {@code [3E, E]}
-     * @param inProjBias {@code [3E]} or null
-     * @param outProj the output projection {@code [E, E]}
-     * @param numHeads heads; must divide {@code E}
+     * @param inProjWeight {@code [3D, E]} (D = heads · head_dim; D = E unless heads were pruned)
+     * @param inProjBias {@code [3D]} or null
+     * @param outProj the output projection {@code [E, D]}
+     * @param numHeads heads; must divide {@code D}
      * @param attentionDropout dropout rate on the attention weights in training mode
      */
     public MultiheadSelfAttention(NDArray inProjWeight, NDArray inProjBias, Linear outProj, int numHeads,
             float attentionDropout) {
         Shape s = inProjWeight.getShape();
-        if (s.dimension() != 2 || s.get(0) != 3 * s.get(1)) {
-            throw new IllegalArgumentException("in_proj_weight must be [3E, E], got " + s);
+        if (s.dimension() != 2 || numHeads <= 0 || s.get(0) % (3L * numHeads) != 0) {
+            throw new IllegalArgumentException("in_proj_weight must be [3·heads·head_dim, E] for " + numHeads
+                    + " heads, got " + s);
         }
-        long e = s.get(1);
-        if (numHeads <= 0 || e % numHeads != 0) {
-            throw new IllegalArgumentException(numHeads + " heads do not divide embedding size " + e);
-        }
-        if (outProj.inFeatures() != e || outProj.outFeatures() != e) {
-            throw new IllegalArgumentException("out_proj must be [" + e + ", " + e + "]");
+        long inner = s.get(0) / 3;
+        if (outProj.inFeatures() != inner || outProj.outFeatures() != s.get(1)) {
+            throw new IllegalArgumentException("out_proj must be [" + s.get(1) + ", " + inner + "], got ["
+                    + outProj.outFeatures() + ", " + outProj.inFeatures() + "]");
         }
         this.inProjWeight = registerParameter("in_proj_weight", inProjWeight);
         this.inProjBias = inProjBias == null ? null : registerParameter("in_proj_bias", inProjBias);
@@ -67,6 +69,21 @@ public final class MultiheadSelfAttention extends Module {
         return inProjWeight.value().getShape().get(1);
     }
 
+    /** Width of the concatenated heads, {@code heads · head_dim}. */
+    public long innerDim() {
+        return inProjWeight.value().getShape().get(0) / 3;
+    }
+
+    /** Width of one head. */
+    public long headDim() {
+        return innerDim() / numHeads;
+    }
+
+    /** Attention dropout rate (training mode). */
+    public float attentionDropout() {
+        return attentionDropout;
+    }
+
     /** Attends over {@code x [N, S, E]}; returns {@code [N, S, E]} in {@code x}'s manager. */
     public NDArray forward(NDArray x) {
         return attend(x, null, false).output();
@@ -85,7 +102,7 @@ public final class MultiheadSelfAttention extends Module {
         Shape xs = x.getShape();
         long n = xs.get(0);
         long seq = xs.get(1);
-        long e = embedDim();
+        long e = innerDim();
         long dh = e / numHeads;
         NDArray qkv = ai.djl.nn.core.Linear.linear(x, inProjWeight.value(),
                 inProjBias == null ? null : inProjBias.value()).singletonOrThrow();

@@ -11,6 +11,7 @@ import org.prune4j.data.Normalization;
 import org.prune4j.io.SafetensorsFile;
 import org.prune4j.io.pytorch.PyTorchCheckpoint;
 import org.prune4j.io.pytorch.StateDicts;
+import org.prune4j.nn.graph.WidthFitting;
 
 /**
  * The registry of vision architectures: {@link #create} builds a freshly initialised model from a name.
@@ -106,21 +107,39 @@ public final class VisionModels {
     public static VisionModel load(String arch, Path checkpoint, NDManager manager) {
         VisionModel model = create(arch, manager, 0);
         String source = checkpoint.toString();
+        Map<String, org.prune4j.io.TensorData> sd;
+        Map<String, String> metadata = new LinkedHashMap<>();
         if (source.endsWith(".safetensors")) {
             try (SafetensorsFile f = SafetensorsFile.open(checkpoint)) {
-                Map<String, org.prune4j.io.TensorData> sd = new LinkedHashMap<>();
+                Map<String, org.prune4j.io.TensorData> raw = new LinkedHashMap<>();
                 for (String name : f.names()) {
-                    sd.put(name, f.get(name));
+                    raw.put(name, f.get(name));
                 }
-                org.prune4j.io.NonFiniteWeights.warn(sd, source, System.err);
-                StateDicts.load(model, StateDicts.stripPrefix(org.prune4j.io.MaskedTensors.fold(sd, source), "module."),
-                        source);
+                org.prune4j.io.NonFiniteWeights.warn(raw, source, System.err);
+                Map<String, org.prune4j.io.TensorData> folded = org.prune4j.io.MaskedTensors.fold(raw, source);
+                sd = StateDicts.stripPrefix(folded, "module.");
+                boolean prefixed = sd != folded;
+                f.metadata().forEach((k, v) -> metadata.put(prefixed && k.startsWith("module.") ? k.substring(7) : k, v));
+                fitWidths(model, sd, metadata, source);
+                StateDicts.load(model, sd, source);
             }
         } else {
-            Map<String, org.prune4j.io.TensorData> sd = PyTorchCheckpoint.readStateDict(checkpoint);
+            sd = PyTorchCheckpoint.readStateDict(checkpoint);
             org.prune4j.io.NonFiniteWeights.warn(sd, source, System.err);
+            fitWidths(model, StateDicts.stripPrefix(sd, "module."), metadata, source);
             StateDicts.load(model, sd, source);
         }
         return model;
     }
-}
+
+    /** Structurally pruned checkpoints: shrink the model to the tensors' widths before loading them. */
+    private static void fitWidths(VisionModel model, Map<String, org.prune4j.io.TensorData> sd,
+            Map<String, String> metadata, String source) {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        sd.forEach((k, v) -> shapes.put(k, v.shape()));
+        if (WidthFitting.differs(model, shapes)) {
+            VisionSpec s = model.spec();
+            WidthFitting.fit(model, model::forward, new ai.djl.ndarray.types.Shape(s.channels(), s.height(), s.width()),
+                    shapes, metadata, source);
+        }
+    }}

@@ -1,0 +1,63 @@
+package org.prune4j.nn.graph;
+
+import ai.djl.ndarray.NDArray;
+import java.util.List;
+import org.prune4j.nn.ChannelShortcut;
+import org.prune4j.nn.Module;
+
+/**
+ * {@link ChannelShortcut}: an index map, not a coupling. OUT drops output channels (and what they copied);
+ * IN drops input channels, and the output channels that copied them become zero channels. Neither role
+ * has tensors, so the shortcut couples the groups on its two sides only through its map.
+ */
+final class ShortcutPruner implements LayerPruner {
+    static final ShortcutPruner INSTANCE = new ShortcutPruner();
+
+    private ShortcutPruner() {}
+
+    @Override
+    public TraceKind traceKind() {
+        return TraceKind.BOUNDARY;
+    }
+
+    @Override
+    public List<Role> roles() {
+        return List.of(Role.OUT, Role.IN);
+    }
+
+    @Override
+    public int inputAxis(NDArray input) {
+        return 1;
+    }
+
+    @Override
+    public int outputAxis(NDArray output) {
+        return 1;
+    }
+
+    @Override
+    public long width(Module module, Role role) {
+        ChannelShortcut s = (ChannelShortcut) module;
+        return role == Role.OUT ? s.outChannels() : s.inChannels();
+    }
+
+    @Override
+    public List<ParamAxis> tensors(String path, Module module, Role role) {
+        return List.of();
+    }
+
+    @Override
+    public Module prune(Module module, Role role, int[] keep) {
+        ChannelShortcut s = (ChannelShortcut) module;
+        int[] all = role == Role.OUT ? range(s.inChannels()) : range(s.outChannels());
+        return role == Role.OUT ? s.pruned(all, keep) : s.pruned(keep, all);
+    }
+
+    private static int[] range(long n) {
+        int[] r = new int[Math.toIntExact(n)];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = i;
+        }
+        return r;
+    }
+}

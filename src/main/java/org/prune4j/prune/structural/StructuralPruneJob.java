@@ -1,0 +1,219 @@
+package org.prune4j.prune.structural;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.prune4j.data.Augmentation;
+import org.prune4j.data.DataLoader;
+import org.prune4j.data.Dataset;
+import org.prune4j.eval.ImageClassificationEval;
+import org.prune4j.io.AtomicOutput;
+import org.prune4j.io.SafetensorsWriter;
+import org.prune4j.io.TensorData;
+import org.prune4j.io.pytorch.StateDicts;
+import org.prune4j.model.vision.VisionModel;
+import org.prune4j.model.vision.VisionModels;
+import org.prune4j.model.vision.VisionSpec;
+import org.prune4j.nn.Module;
+import org.prune4j.nn.graph.WidthFitting;
+import org.prune4j.train.LearningRateSchedule;
+import org.prune4j.train.Network;
+import org.prune4j.train.OptimizerSettings;
+import org.prune4j.train.Trainer;
+import org.prune4j.train.TrainingConfig;
+import org.prune4j.train.TrainingListener;
+import org.prune4j.train.TrainingResult;
+
+/**
+ * One structural pruning run of a vision checkpoint: load → evaluate → prune progressively to the target →
+ * evaluate → fine-tune (optional) → evaluate → measure MACs, parameters and latency of dense vs pruned →
+ * save (safetensors, the input's tensor names, reduced shapes, shortcut maps in the metadata) → report.
+ */
+public final class StructuralPruneJob {
+    /**
+     * What to run on.
+     *
+     * @param arch architecture name
+     * @param checkpoint input checkpoint
+     * @param evalImages before/after accuracy images, or null
+     * @param calibration images for Taylor gradients, or null (then {@code evalImages})
+     * @param train fine-tuning images, or null
+     * @param finetuneEpochs epochs of fine-tuning (0 = none)
+     * @param learningRate fine-tuning SGD learning rate (cosine decay)
+     * @param batchSize fine-tuning batch size
+     * @param seed fine-tuning order and random importance seed
+     * @param latencyRepetitions timed repetitions per batch size
+     * @param out output safetensors file
+     */
+    public record Request(String arch, Path checkpoint, Dataset evalImages, Dataset calibration, Dataset train,
+            int finetuneEpochs, double learningRate, int batchSize, long seed, int latencyRepetitions, Path out) {}
+
+    private final PrintStream log;
+
+    public StructuralPruneJob(PrintStream log) {
+        this.log = log;
+    }
+
+    /** Runs the job and returns the report. */
+    public ObjectNode run(Request r, StructuralPruneSettings settings) {
+        long started = System.nanoTime();
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode report = mapper.createObjectNode();
+        VisionSpec spec = VisionModels.spec(r.arch());
+        Shape image = new Shape(spec.channels(), spec.height(), spec.width());
+        boolean prefixed = hasModulePrefix(r.checkpoint());
+        try (NDManager manager = NDManager.newBaseManager()) {
+            VisionModel dense = VisionModels.load(r.arch(), r.checkpoint(), manager);
+            VisionModel model = VisionModels.load(r.arch(), r.checkpoint(), manager);
+            report.put("arch", r.arch());
+            report.put("method", settings.importance().getClass().getSimpleName());
+            report.put("scope", settings.scope().name().toLowerCase(java.util.Locale.ROOT));
+            report.put("target", settings.target().kind().name().toLowerCase(java.util.Locale.ROOT));
+            report.put("target_keep", settings.target().keep());
+            Map<String, Long> denseMacs = MacCounter.perLayer(dense, dense::forward, image);
+            long paramsBefore = dense.parameterCount();
+            if (r.evalImages() != null) {
+                report.put("accuracy_before", accuracy(dense, r.evalImages()));
+            }
+            Dataset calib = r.calibration() != null ? r.calibration() : r.evalImages();
+            if (settings.importance().needsGradients() && calib == null) {
+                throw new org.prune4j.UserError("--method taylor needs calibration images: give --images");
+            }
+            long t0 = System.nanoTime();
+            StructuralPruner.Result result = StructuralPruner.run(model, model::forward, image, settings,
+                    () -> TaylorGradients.compute(model, calib, 256, 64), log);
+            report.put("prune_seconds", round((System.nanoTime() - t0) / 1e9, 1));
+            report.put("steps", result.steps());
+            double accPruned = Double.NaN;
+            if (r.evalImages() != null) {
+                accPruned = accuracy(model, r.evalImages());
+                report.put("accuracy_after_pruning", accPruned);
+            }
+            if (r.finetuneEpochs() > 0) {
+                if (r.train() == null) {
+                    throw new org.prune4j.UserError("--finetune-epochs needs training images: give --dataset and --data-dir");
+                }
+                long tf = System.nanoTime();
+                TrainingResult tr = finetune(model, r);
+                report.put("finetune_seconds", round((System.nanoTime() - tf) / 1e9, 1));
+                report.put("finetune_epochs", r.finetuneEpochs());
+                report.put("finetune_train_images", r.train().size());
+                report.put("finetune_last_train_loss", tr.epochs().get(tr.epochs().size() - 1).trainLoss());
+            }
+            if (r.evalImages() != null) {
+                report.put("accuracy_after", r.finetuneEpochs() > 0 ? accuracy(model, r.evalImages()) : accPruned);
+                report.put("eval_images", r.evalImages().size());
+            }
+            Map<String, Long> prunedMacs = MacCounter.perLayer(model, model::forward, image);
+            long macsBefore = denseMacs.values().stream().mapToLong(Long::longValue).sum();
+            long macsAfter = prunedMacs.values().stream().mapToLong(Long::longValue).sum();
+            report.put("macs_before", macsBefore);
+            report.put("macs_after", macsAfter);
+            report.put("macs_ratio", round((double) macsAfter / macsBefore, 4));
+            report.put("params_before", paramsBefore);
+            report.put("params_after", model.parameterCount());
+            ObjectNode perLayer = report.putObject("macs_per_layer");
+            denseMacs.forEach((k, v) -> {
+                ObjectNode o = perLayer.putObject(k);
+                o.put("dense", v);
+                o.put("pruned", prunedMacs.getOrDefault(k, 0L));
+            });
+            ObjectNode widths = report.putObject("group_widths");
+            result.widths().forEach((k, v) -> widths.putArray(k).add(v[0]).add(v[1]));
+            ObjectNode latency = report.putObject("latency_ms");
+            for (int batch : new int[] {1, 64}) {
+                LatencyMeter.Comparison c = LatencyMeter.compare(dense::forward, model::forward, image, batch, 3,
+                        r.latencyRepetitions());
+                ObjectNode b = latency.putObject("batch_" + batch);
+                b.set("dense", stats(mapper, c.dense()));
+                b.set("pruned", stats(mapper, c.pruned()));
+                b.put("speedup", round(c.speedup(), 3));
+            }
+            save(model, r.out(), prefixed);
+            report.put("file_bytes_before", Files.size(r.checkpoint()));
+            report.put("file_bytes_after", Files.size(r.out()));
+            report.put("out", r.out().toString());
+            report.put("seconds", round((System.nanoTime() - started) / 1e9, 1));
+            return report;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static ObjectNode stats(ObjectMapper mapper, LatencyMeter.Stats s) {
+        ObjectNode o = mapper.createObjectNode();
+        o.put("median", round(s.medianMs(), 3));
+        o.put("p25", round(s.p25Ms(), 3));
+        o.put("p75", round(s.p75Ms(), 3));
+        o.put("min", round(s.minMs(), 3));
+        o.put("max", round(s.maxMs(), 3));
+        o.put("repetitions", s.repetitions());
+        return o;
+    }
+
+    private static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+
+    static double accuracy(VisionModel model, Dataset data) {
+        return ImageClassificationEval.evaluate(model, data, 100).accuracy();
+    }
+
+    private TrainingResult finetune(VisionModel model, Request r) {
+        Network net = new Network() {
+            @Override
+            public Module module() {
+                return model;
+            }
+
+            @Override
+            public NDArray forward(NDArray input) {
+                return model.forward(input);
+            }
+        };
+        DataLoader train = DataLoader.training(r.train(), r.batchSize(), Augmentation.CROP_AND_FLIP, r.seed());
+        DataLoader test = DataLoader.evaluation(r.evalImages() != null ? r.evalImages() : r.train(), 100);
+        TrainingConfig cfg = new TrainingConfig(r.finetuneEpochs(), new OptimizerSettings.Sgd(r.learningRate(), 0.9, 5e-4,
+                true), new LearningRateSchedule.Cosine(0), null, "fine-tuning");
+        TrainingResult tr = new Trainer(cfg).train(net, train, test, TrainingListener.none());
+        model.train(false);
+        return tr;
+    }
+
+    /** Writes the model as safetensors with the input's tensor names and the shortcut maps as metadata. */
+    public static void save(Module model, Path out, boolean modulePrefix) {
+        String prefix = modulePrefix ? "module." : "";
+        Map<String, TensorData> sd = new LinkedHashMap<>();
+        StateDicts.of(model).forEach((k, v) -> sd.put(prefix + k, v));
+        Map<String, String> metadata = new LinkedHashMap<>(WidthFitting.shortcutMetadata(model, prefix));
+        metadata.put("format", "pt");
+        AtomicOutput.writeFile(out, os -> SafetensorsWriter.write(os, sd, metadata));
+    }
+
+    private static boolean hasModulePrefix(Path checkpoint) {
+        String s = checkpoint.toString();
+        if (s.endsWith(".safetensors")) {
+            try (org.prune4j.io.SafetensorsFile f = org.prune4j.io.SafetensorsFile.open(checkpoint)) {
+                return !f.names().isEmpty() && f.names().stream().allMatch(n -> n.startsWith("module."));
+            }
+        }
+        Object root = org.prune4j.io.pytorch.PyTorchCheckpoint.read(checkpoint);
+        for (String key : new String[] {"state_dict", "model_state_dict", "model", "net"}) {
+            if (root instanceof Map<?, ?> m && m.get(key) instanceof Map<?, ?> inner) {
+                root = inner;
+                break;
+            }
+        }
+        return root instanceof Map<?, ?> m && !m.isEmpty()
+                && m.keySet().stream().allMatch(k -> k instanceof String n && n.startsWith("module."));
+    }
+}
