@@ -39,7 +39,6 @@ public final class OnnxPruneJob {
             throw new UserError(in + ": nothing prunable: " + (m.analysis.stopped.isEmpty() ? "no Conv, Gemm or MatMul with constant weights"
                     : "every group is stopped (" + String.join("; ", m.stoppedBy().keySet().stream().limit(3).toList()) + ")"));
         }
-        progress.printf(Locale.ROOT, "%s: %d prunable groups, %d stopped%n", in, groups.size(), m.analysis.stopped.size());
         UnitScores.ActivationNorms acts = null;
         if (s.method() == ImportanceMethod.ACTIVATION) {
             List<Map<String, InputTensor>> calib;
@@ -49,8 +48,12 @@ public final class OnnxPruneJob {
             if (calib.isEmpty()) {
                 throw new UserError("--calib " + s.calib() + ": no calibration samples");
             }
-            progress.printf(Locale.ROOT, "capturing activations on %d calibration samples%n", calib.size());
+            progress.printf(Locale.ROOT, "%s: %d prunable groups, %d stopped; capturing activations on %d calibration samples%n",
+                    in, groups.size(), m.analysis.stopped.size(), calib.size());
             acts = ActivationCapture.capture(m.model, groups, calib, in.toString());
+        }
+        if (acts == null) {
+            progress.printf(Locale.ROOT, "%s: %d prunable groups, %d stopped%n", in, groups.size(), m.analysis.stopped.size());
         }
         Map<Integer, double[]> scores = new LinkedHashMap<>();
         for (GroupAnalysis.Group g : groups) {

@@ -7,7 +7,7 @@ import org.prune4j.io.onnx.OnnxGraphBuilder;
 import org.prune4j.io.onnx.proto.Onnx.ModelProto;
 
 /** Small ONNX graphs built by the tests themselves, with seeded random weights. */
-final class OnnxTestModels {
+public final class OnnxTestModels {
     private OnnxTestModels() {}
 
     static float[] random(SplittableRandom r, int n, double scale) {
@@ -43,7 +43,7 @@ final class OnnxTestModels {
      * → ReLU → MaxPool → GlobalAveragePool → Flatten → Gemm(4) = y. With {@code lrn}, conv1's output goes
      * through LRN (no rule) before conv2.
      */
-    static ModelProto cnn(boolean lrn) {
+    public static ModelProto cnn(boolean lrn) {
         SplittableRandom r = new SplittableRandom(11);
         OnnxGraphBuilder b = new OnnxGraphBuilder("cnn")
                 .input("x", OnnxDataType.FLOAT, "N", 3L, 8L, 8L)
@@ -80,7 +80,7 @@ final class OnnxTestModels {
     }
 
     /** x → Conv(8) → LRN → y: every group ends at an operator without a rule or the output. */
-    static ModelProto nothingPrunable() {
+    public static ModelProto nothingPrunable() {
         SplittableRandom r = new SplittableRandom(3);
         OnnxGraphBuilder b = new OnnxGraphBuilder("lrn")
                 .input("x", OnnxDataType.FLOAT, 1L, 3L, 8L, 8L)
@@ -103,7 +103,7 @@ final class OnnxTestModels {
      * decomposed into ReduceMean/Sub/Pow/Sqrt/Div, FFN with Erf-GELU, residual, fused LayerNormalization.
      * Input x[batch, seq, 16] (both axes dynamic), output y of the same shape.
      */
-    static ModelProto transformer() {
+    public static ModelProto transformer() {
         SplittableRandom r = new SplittableRandom(5);
         int h = HIDDEN;
         OnnxGraphBuilder b = new OnnxGraphBuilder("block")
