@@ -11,7 +11,8 @@ import org.prune4j.io.onnx.proto.Onnx.NodeProto;
 /**
  * Parameters and multiply-accumulates of the graph when each space keeps a given number of units,
  * computed from the probe shapes without rebuilding the model. Parameters are the elements of
- * floating-point initializers; MACs count Conv, Gemm and MatMul (also activation × activation products
+ * floating-point constants (initializers and {@code Constant} nodes, which some exporters use for
+ * weights); MACs count Conv, Gemm and MatMul (also activation × activation products
  * such as attention) at the probe input shapes.
  */
 final class CostModel {
@@ -22,15 +23,13 @@ final class CostModel {
     CostModel(GroupAnalysis analysis) {
         this.analysis = analysis;
         for (Edit e : analysis.state.edits) {
-            if (e instanceof Edit.SliceConstant s && analysis.graph.initializers.contains(s.tensor())) {
+            if (e instanceof Edit.SliceConstant s) {
                 slicesByTensor.computeIfAbsent(s.tensor(), k -> new java.util.ArrayList<>()).add(s);
             }
         }
         for (GroupAnalysis.Group g : analysis.groups) {
             for (Edit.SliceConstant s : g.slices()) {
-                if (analysis.graph.initializers.contains(s.tensor())) {
-                    prunableTensors.add(s.tensor());
-                }
+                prunableTensors.add(s.tensor());
             }
         }
     }

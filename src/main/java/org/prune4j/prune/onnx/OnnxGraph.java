@@ -189,7 +189,7 @@ final class OnnxGraph {
                 .mapToLong(o -> o.getVersion()).findFirst().orElse(1);
     }
 
-    /** Count of floating-point parameters per initializer name, in graph order. */
+    /** Count of floating-point parameters per constant (initializers, then Constant node outputs). */
     Map<String, Long> floatParameters() {
         Map<String, Long> out = new LinkedHashMap<>();
         for (TensorProto t : model.getGraph().getInitializerList()) {
@@ -197,6 +197,11 @@ final class OnnxGraph {
                 out.put(t.getName(), OnnxTensors.elements(t));
             }
         }
+        constants.forEach((name, t) -> {
+            if (!initializers.contains(name) && OnnxTensors.type(t).isFloating()) {
+                out.put(name, OnnxTensors.elements(t));
+            }
+        });
         return out;
     }
 }
