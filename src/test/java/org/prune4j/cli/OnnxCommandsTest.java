@@ -99,6 +99,13 @@ class OnnxCommandsTest {
         CliRun.of("prune", "--onnx", refused.toString(), "--method", "l1", "--ratio", "0.3", "--out", out.toString())
                 .assertUserError("ONNX Runtime refuses the model");
 
+        Path dynamic = dir.resolve("dynamic.onnx");
+        OnnxModelWriter.write(new OnnxGraphBuilder("dyn").input("x", OnnxDataType.FLOAT, "a", "b")
+                .output("y", OnnxDataType.FLOAT, 4L, 4L).initializer("shape", new long[] {2}, new long[] {4, 4})
+                .node("Reshape", List.of("x", "shape"), List.of("y")).build(17), dynamic);
+        CliRun.of("prune", "--onnx", dynamic.toString(), "--method", "l1", "--ratio", "0.3", "--out", out.toString())
+                .assertUserError("cannot resolve the tensor shapes with probe inputs x[1, 23]");
+
         CliRun.of("prune", "--onnx", cnn().toString(), "--method", "activation", "--ratio", "0.3", "--out", out.toString())
                 .assertUserError("--method activation needs --calib");
         CliRun.of("prune", "--onnx", cnn().toString(), "--method", "l1", "--ratio", "1.5", "--out", out.toString())

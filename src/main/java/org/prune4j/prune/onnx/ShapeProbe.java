@@ -72,6 +72,11 @@ final class ShapeProbe {
         try (OnnxRunner r = OnnxRunner.open(exposed.toByteArray(), what, 0, false)) {
             Map<String, OutputTensor> out = r.run(inputs, names);
             out.forEach((k, v) -> shapes.put(k, v.shape()));
+        } catch (UserError e) {
+            StringBuilder probe = new StringBuilder();
+            inputs.forEach((k, v) -> probe.append(probe.isEmpty() ? "" : ", ").append(k).append(java.util.Arrays.toString(v.shape())));
+            throw new UserError(what + ": cannot resolve the tensor shapes with probe inputs " + probe + " (dynamic axes set to 1 "
+                    + "for the first axis and " + DYNAMIC_DIM + " for the others): " + e.getMessage());
         }
         for (Map.Entry<String, InputTensor> e : inputs.entrySet()) {
             shapes.put(e.getKey(), e.getValue().shape());
