@@ -184,6 +184,40 @@ class OnnxGroupsTest {
     }
 
     @Test
+    void concatOffsetsAndSplitSizesFollowTheirGroups() {
+        AnalysedModel m = load(OnnxTestModels.concatSplit(), "cs.onnx");
+        List<GroupAnalysis.Group> groups = m.analysis.groups;
+        assertEquals(3, groups.size());
+        assertEquals(List.of("a.w[axis 0]", "a.b[axis 0]", "c.w[axis 1]", "e.w[axis 1]"), tensors(groups.get(0)));
+        assertEquals(List.of("b.w[axis 0]", "b.b[axis 0]", "c.w[axis 1]", "f.w[axis 1]"), tensors(groups.get(1)));
+        assertEquals(6, groups.get(2).units());
+        assertEquals(List.of("c.w[axis 0]", "c.b[axis 0]", "e.w[axis 0]", "e.b[axis 0]", "f.w[axis 0]", "f.b[axis 0]", "fc.w[axis 0]"),
+                tensors(groups.get(2)));
+        Map<Space, int[]> keep = new java.util.HashMap<>();
+        keep.put(groups.get(0).root(), new int[] {1, 3});
+        keep.put(groups.get(1).root(), new int[] {0, 1, 2});
+        keep.put(groups.get(2).root(), new int[] {0, 2, 3, 5});
+        ModelProto pruned = GraphSurgery.remove(m.analysis, keep);
+        assertEquals(5, dim(pruned, "c.w", 1));
+        assertEquals(2, dim(pruned, "e.w", 1));
+        assertEquals(3, dim(pruned, "f.w", 1));
+        TensorProto split = pruned.getGraph().getInitializerList().stream().filter(t -> t.getName().startsWith("split")).findFirst().orElseThrow();
+        assertArrayEquals(new long[] {2, 3}, OnnxTensors.toLongs(split));
+        Map<String, InputTensor> in = randomInput(new long[] {1, 3, 8, 8}, 5);
+        assertArrayEquals(run(GraphSurgery.mask(m.analysis, keep), in), run(pruned, in), 1e-5f);
+        // c's input channels kept: a's 1 and 3, then b's 0, 1, 2 at offset 4
+        float[] cw = OnnxTensors.toFloats(m.graph.constants.get("c.w"));
+        float[] pw = OnnxTensors.toFloats(pruned.getGraph().getInitializerList().stream().filter(t -> t.getName().equals("c.w")).findFirst().orElseThrow());
+        int[] inKept = {1, 3, 4, 5, 6};
+        int[] outKept = {0, 2, 3, 5};
+        for (int o = 0; o < outKept.length; o++) {
+            for (int i = 0; i < inKept.length; i++) {
+                assertEquals(cw[(outKept[o] * 8 + inKept[i]) * 9 + 4], pw[(o * 5 + i) * 9 + 4]);
+            }
+        }
+    }
+
+    @Test
     void randomScoresDependOnTheSeedOnly() {
         AnalysedModel m = load(OnnxTestModels.cnn(false), "cnn.onnx");
         GroupAnalysis.Group g = m.analysis.groups.get(0);

@@ -91,6 +91,39 @@ public final class OnnxTestModels {
         return b.build(17);
     }
 
+    /**
+     * x[1,3,8,8] → conv a(4), conv b(4) → Concat(axis 1) → ReLU → { conv c(8→6); Split [4, 4] → conv e(4→6),
+     * conv f(4→6) } → c + e + f → GlobalAveragePool → Flatten → Gemm(3) = y.
+     */
+    public static ModelProto concatSplit() {
+        SplittableRandom r = new SplittableRandom(13);
+        OnnxGraphBuilder b = new OnnxGraphBuilder("cs")
+                .input("x", OnnxDataType.FLOAT, 1L, 3L, 8L, 8L)
+                .output("y", OnnxDataType.FLOAT, 1L, 3L);
+        conv(b, r, "a", 3, 4, 1);
+        conv(b, r, "b", 3, 4, 1);
+        conv(b, r, "c", 8, 6, 1);
+        conv(b, r, "e", 4, 6, 1);
+        conv(b, r, "f", 4, 6, 1);
+        b.initializer("fc.w", new long[] {6, 3}, random(r, 18, 0.5));
+        b.initializer("split", new long[] {2}, new long[] {4, 4});
+        long[] pads = {1, 1, 1, 1};
+        b.node("Conv", List.of("x", "a.w", "a.b"), List.of("ya"), "pads", pads);
+        b.node("Conv", List.of("x", "b.w", "b.b"), List.of("yb"), "pads", pads);
+        b.node("Concat", List.of("ya", "yb"), List.of("cat"), "axis", 1L);
+        b.node("Relu", List.of("cat"), List.of("rc"));
+        b.node("Conv", List.of("rc", "c.w", "c.b"), List.of("yc"), "pads", pads);
+        b.node("Split", List.of("rc", "split"), List.of("s0", "s1"), "axis", 1L);
+        b.node("Conv", List.of("s0", "e.w", "e.b"), List.of("ye"), "pads", pads);
+        b.node("Conv", List.of("s1", "f.w", "f.b"), List.of("yf"), "pads", pads);
+        b.node("Add", List.of("yc", "ye"), List.of("ce"));
+        b.node("Add", List.of("ce", "yf"), List.of("cef"));
+        b.node("GlobalAveragePool", List.of("cef"), List.of("gap"));
+        b.node("Flatten", List.of("gap"), List.of("flat"));
+        b.node("MatMul", List.of("flat", "fc.w"), List.of("y"));
+        return b.build(17);
+    }
+
     static final int HIDDEN = 16;
     static final int HEADS = 4;
     static final int HEAD = 4;
