@@ -22,6 +22,9 @@ public final class OnnxInspectCommand implements Callable<Integer> {
     @Option(names = "--groups", description = "List the coupled groups (required: the only ONNX listing so far).")
     boolean groups;
 
+    @Option(names = "--dim", paramLabel = "NAME=SIZE", description = "Size of a named dynamic axis for the shape probe and the MAC count; repeatable.")
+    java.util.Map<String, Long> dims = new java.util.LinkedHashMap<>();
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -33,7 +36,7 @@ public final class OnnxInspectCommand implements Callable<Integer> {
         if (!groups) {
             throw new UserError("inspect --onnx: add --groups (the only ONNX listing supported yet)");
         }
-        OnnxGroupListing l = OnnxPruneJob.inspect(onnx);
+        OnnxGroupListing l = OnnxPruneJob.inspect(onnx, dims);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(l.toJson().toString());

@@ -57,6 +57,9 @@ public final class OnnxPruneCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of --method random. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--dim", paramLabel = "NAME=SIZE", description = "Size of a named dynamic axis (dim_param) for the shape probe and the MAC counts, e.g. sequence_length=128; repeatable. Unnamed ones: 1 for the first axis, 23 for the others.")
+    java.util.Map<String, Long> dims = new java.util.LinkedHashMap<>();
+
     @Option(names = "--out", required = true, description = "The pruned model (.onnx); must differ from the input.")
     Path out;
 
@@ -70,7 +73,7 @@ public final class OnnxPruneCommand implements Callable<Integer> {
     public Integer call() {
         PruneTarget t = target.ratio != null ? new PruneTarget.ParameterRatio(target.ratio) : new PruneTarget.MacsFraction(target.macs);
         OnnxPruneSettings s = new OnnxPruneSettings(ImportanceMethod.parse(method), t, PruneScope.parse(scope), roundTo, calib,
-                tokenizer, maxCalib, seed);
+                tokenizer, maxCalib, seed, dims);
         OnnxPruneReport r = new OnnxPruneJob(System.err).run(onnx, out, s);
         PrintWriter o = spec.commandLine().getOut();
         if (json) {

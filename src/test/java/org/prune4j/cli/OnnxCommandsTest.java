@@ -49,6 +49,22 @@ class OnnxCommandsTest {
     }
 
     @Test
+    void aModelWithExternalDataIsPrunedIntoOneWithExternalData() throws Exception {
+        Path in = dir.resolve("ext.onnx");
+        OnnxModelWriter.writeWithExternalData(OnnxTestModels.cnn(false), in, "ext.onnx.data", 64);
+        Path out = dir.resolve("ext-pruned.onnx");
+        CliRun r = CliRun.of("prune", "--onnx", in.toString(), "--method", "l1", "--ratio", "0.3", "--out", out.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        Path data = dir.resolve("ext-pruned.onnx.data");
+        assertTrue(Files.exists(data));
+        assertEquals(Files.size(in) + Files.size(dir.resolve("ext.onnx.data")), r.json().get("file_bytes_before").asLong());
+        assertEquals(Files.size(out) + Files.size(data), r.json().get("file_bytes_after").asLong());
+        CliRun again = CliRun.of("inspect", "--onnx", out.toString(), "--groups", "--json");
+        assertEquals(0, again.code(), again.err());
+        assertEquals(r.json().get("params_after").asLong(), again.json().get("params").asLong());
+    }
+
+    @Test
     void activationMethodReadsCalibrationInputs() throws Exception {
         Path in = cnn();
         float[] x = new float[4 * 3 * 8 * 8];
@@ -70,6 +86,8 @@ class OnnxCommandsTest {
     void inspectListsGroupsAndStops() throws Exception {
         CliRun r = CliRun.of("inspect", "--onnx", cnn().toString(), "--groups", "--json");
         assertEquals(0, r.code(), r.err());
+        CliRun batch4 = CliRun.of("inspect", "--onnx", cnn().toString(), "--groups", "--json", "--dim", "N=4");
+        assertEquals(4 * r.json().get("macs").asLong(), batch4.json().get("macs").asLong());
         JsonNode g = r.json().get("groups");
         assertEquals(3, g.size());
         assertEquals(8, g.get(0).get("units").asInt());

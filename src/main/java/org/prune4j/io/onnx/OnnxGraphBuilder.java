@@ -27,13 +27,19 @@ public final class OnnxGraphBuilder {
      * Declares a graph input; each dim is a {@code Long} (fixed) or a {@code String} (a named dynamic axis).
      */
     public OnnxGraphBuilder input(String name, OnnxDataType type, Object... dims) {
-        graph.addInput(valueInfo(name, type, dims));
+        graph.addInput(valueInfoProto(name, type, dims));
         return this;
     }
 
     /** Declares a graph output (dims as in {@link #input}). */
     public OnnxGraphBuilder output(String name, OnnxDataType type, Object... dims) {
-        graph.addOutput(valueInfo(name, type, dims));
+        graph.addOutput(valueInfoProto(name, type, dims));
+        return this;
+    }
+
+    /** Declares the type and shape of an intermediate tensor (dims as in {@link #input}). */
+    public OnnxGraphBuilder valueInfo(String name, OnnxDataType type, Object... dims) {
+        graph.addValueInfo(valueInfoProto(name, type, dims));
         return this;
     }
 
@@ -87,7 +93,7 @@ public final class OnnxGraphBuilder {
                 .setGraph(graph).build();
     }
 
-    static ValueInfoProto valueInfo(String name, OnnxDataType type, Object... dims) {
+    static ValueInfoProto valueInfoProto(String name, OnnxDataType type, Object... dims) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (Object d : dims) {
             TensorShapeProto.Dimension.Builder db = TensorShapeProto.Dimension.newBuilder();

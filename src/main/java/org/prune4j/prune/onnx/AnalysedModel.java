@@ -40,6 +40,11 @@ final class AnalysedModel {
     }
 
     static AnalysedModel load(Path file) {
+        return load(file, Map.of());
+    }
+
+    /** Loads {@code file}; {@code dims} sizes named dynamic axes for the shape probe. */
+    static AnalysedModel load(Path file, Map<String, Long> dims) {
         ModelProto raw = readRaw(file);
         Set<String> externalFiles = new LinkedHashSet<>();
         for (TensorProto t : raw.getGraph().getInitializerList()) {
@@ -60,7 +65,7 @@ final class AnalysedModel {
         Map<String, long[]> shapes;
         String what = file.toString();
         try (OnnxRunner r = OnnxRunner.open(model, what, 0)) {
-            probe = ShapeProbe.probeInputs(r, Map.of(), model);
+            probe = ShapeProbe.probeInputs(r, dims, model);
             shapes = ShapeProbe.shapes(model, probe, what);
         }
         return new AnalysedModel(file, model, !externalFiles.isEmpty(), bytes, probe, new OnnxGraph(model, shapes));

@@ -33,7 +33,7 @@ public final class OnnxPruneJob {
         if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
             throw new UserError("--out: must differ from the input model " + in);
         }
-        AnalysedModel m = AnalysedModel.load(in);
+        AnalysedModel m = AnalysedModel.load(in, s.dims());
         List<GroupAnalysis.Group> groups = m.analysis.groups;
         if (groups.isEmpty()) {
             throw new UserError(in + ": nothing prunable: " + (m.analysis.stopped.isEmpty() ? "no Conv, Gemm or MatMul with constant weights"
@@ -103,9 +103,9 @@ public final class OnnxPruneJob {
         }
     }
 
-    /** The groups of {@code in} without pruning (for {@code inspect --groups}). */
-    public static OnnxGroupListing inspect(Path in) {
-        AnalysedModel m = AnalysedModel.load(in);
+    /** The groups of {@code in} without pruning (for {@code inspect --groups}); {@code dims} as in {@link OnnxPruneSettings}. */
+    public static OnnxGroupListing inspect(Path in, Map<String, Long> dims) {
+        AnalysedModel m = AnalysedModel.load(in, dims);
         return OnnxGroupListing.of(m);
     }
 }

@@ -1,6 +1,7 @@
 package org.prune4j.prune.onnx;
 
 import java.nio.file.Path;
+import java.util.Map;
 import org.prune4j.UserError;
 
 /**
@@ -14,10 +15,24 @@ import org.prune4j.UserError;
  * @param tokenizer tokenizer.json for a text calibration file, or {@code null}
  * @param maxCalib at most this many calibration samples
  * @param seed     seed of random scores
+ * @param dims     sizes of named dynamic axes ({@code dim_param}) for the shape probe and the MAC counts;
+ *                 others are 1 (first axis) or {@link ShapeProbe#DYNAMIC_DIM}
  */
 public record OnnxPruneSettings(ImportanceMethod method, PruneTarget target, PruneScope scope, int roundTo, Path calib,
-        Path tokenizer, int maxCalib, long seed) {
+        Path tokenizer, int maxCalib, long seed, Map<String, Long> dims) {
+    /** Settings with every dynamic axis at its default probe size. */
+    public OnnxPruneSettings(ImportanceMethod method, PruneTarget target, PruneScope scope, int roundTo, Path calib,
+            Path tokenizer, int maxCalib, long seed) {
+        this(method, target, scope, roundTo, calib, tokenizer, maxCalib, seed, Map.of());
+    }
+
     public OnnxPruneSettings {
+        dims = Map.copyOf(dims);
+        for (Map.Entry<String, Long> e : dims.entrySet()) {
+            if (e.getValue() < 1) {
+                throw new UserError("--dim " + e.getKey() + "=" + e.getValue() + ": a size must be at least 1");
+            }
+        }
         switch (target) {
             case PruneTarget.ParameterRatio r -> {
                 if (!(r.ratio() > 0 && r.ratio() < 1)) {

@@ -76,7 +76,7 @@ final class ShapeProbe {
             StringBuilder probe = new StringBuilder();
             inputs.forEach((k, v) -> probe.append(probe.isEmpty() ? "" : ", ").append(k).append(java.util.Arrays.toString(v.shape())));
             throw new UserError(what + ": cannot resolve the tensor shapes with probe inputs " + probe + " (dynamic axes set to 1 "
-                    + "for the first axis and " + DYNAMIC_DIM + " for the others): " + e.getMessage());
+                    + "for the first axis and " + DYNAMIC_DIM + " for the others unless given with --dim): " + e.getMessage());
         }
         for (Map.Entry<String, InputTensor> e : inputs.entrySet()) {
             shapes.put(e.getKey(), e.getValue().shape());

@@ -129,6 +129,11 @@ class OnnxGroupsTest {
         assertEquals(kept8, dim(pruned, "conv3.w", 1));
         assertEquals(kept6, dim(pruned, "dw.w", 0));
         assertEquals(kept6, dim(pruned, "fc.w", 1));
+        // declared intermediate shapes follow; their dynamic axes stay named
+        var vi = pruned.getGraph().getValueInfoList();
+        assertEquals(kept8, vi.get(0).getType().getTensorType().getShape().getDim(1).getDimValue());
+        assertEquals("N", vi.get(0).getType().getTensorType().getShape().getDim(0).getDimParam());
+        assertEquals(kept6, vi.get(1).getType().getTensorType().getShape().getDim(1).getDimValue());
         Map<String, InputTensor> in = randomInput(new long[] {2, 3, 8, 8}, 1);
         float[] a = run(pruned, in);
         float[] b = run(masked, in);

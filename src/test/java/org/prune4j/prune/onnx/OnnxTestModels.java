@@ -47,7 +47,9 @@ public final class OnnxTestModels {
         SplittableRandom r = new SplittableRandom(11);
         OnnxGraphBuilder b = new OnnxGraphBuilder("cnn")
                 .input("x", OnnxDataType.FLOAT, "N", 3L, 8L, 8L)
-                .output("y", OnnxDataType.FLOAT, "N", 4L);
+                .output("y", OnnxDataType.FLOAT, "N", 4L)
+                .valueInfo("c1", OnnxDataType.FLOAT, "N", 8L, 8L, 8L)
+                .valueInfo("flat", OnnxDataType.FLOAT, "N", 6L);
         conv(b, r, "conv1", 3, 8, 1);
         bn(b, r, "bn1", 8);
         conv(b, r, "conv2", 8, 8, 1);
