@@ -54,7 +54,8 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns the exit code (used by tests). */
     public static int run(String... args) {
-        return commandLine().execute(args);
+        Object onnx = OnnxDispatch.commandFor(args);
+        return onnx != null ? OnnxDispatch.execute(commandLine(), onnx, args) : commandLine().execute(args);
     }
 
     public static void main(String[] args) {

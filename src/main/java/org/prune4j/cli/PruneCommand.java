@@ -40,7 +40,8 @@ import picocli.CommandLine.Option;
                 + "sequences, its matrices pruned, the pruned block re-run to feed the next (as SparseGPT and Wanda do).",
             "Writes the pruned model in the input's format (pruned weights stored as zeros) and a JSON report beside it "
                 + "(FILE.report.json, or prune4j_report.json inside an HF directory).",
-            "With a bundled model and no --calib/--eval options, its pinned protocol (calibration and evaluation ids) is used."})
+            "With a bundled model and no --calib/--eval options, its pinned protocol (calibration and evaluation ids) is used.",
+            "ONNX models: prune4j prune --onnx MODEL.onnx ... (structured pruning; see prune --onnx MODEL.onnx --help)."})
 public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Bundled model name (stories260K), llama2.c file or Hugging Face directory.")
     String model;
