@@ -1,0 +1,204 @@
+package org.prune4j.io.gguf;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.prune4j.UserError;
+import org.prune4j.io.AtomicOutput;
+import org.prune4j.io.TensorData;
+import org.prune4j.io.hf.LayerShape;
+import org.prune4j.model.llama.LlamaCheckpoint;
+import org.prune4j.model.llama.LlamaConfig;
+import org.prune4j.model.llama.LlamaTensorNames;
+import org.prune4j.model.llama.RotaryLayout;
+
+/**
+ * Writes a Llama-family checkpoint as a GGUF file for llama.cpp. Blocks of one shape give the
+ * {@code llama} architecture; blocks of different widths (structured pruning with per-layer allocation,
+ * removed attention or MLP) give {@code deci}, whose per-layer INT32 arrays list each block's query heads,
+ * key/value heads and FFN width (llama.cpp skips a block's attention when its head count is 0 and its
+ * FFN when the FFN width is 0, keeping the residual stream).
+ *
+ * <p>q/k rows are stored in the interleaved rotary order llama.cpp's graphs use (prune4j keeps Hugging
+ * Face's half-split order). Vectors (norms, biases) are always float32; matrices take the requested
+ * type, except that Q8_0 falls back to F16 for matrices whose rows are not whole blocks of 32 (as
+ * llama.cpp's own converter does).
+ */
+final class LlamaGgufWriter {
+    private LlamaGgufWriter() {}
+
+    static GgufWriteResult write(LlamaCheckpoint ckpt, Path out, GgmlType matrixType) {
+        LlamaConfig c = ckpt.config();
+        if (ckpt.tokenizer() == null) {
+            throw new UserError("cannot write GGUF " + out + ": no tokenizer found beside the model (GGUF files carry the"
+                    + " vocabulary); pass --tokenizer");
+        }
+        List<LayerShape> shapes = LayerShape.of(ckpt);
+        boolean uniform = LayerShape.isUniform(shapes) && shapes.get(0).numHeads() > 0 && shapes.get(0).intermediateSize() > 0;
+        String arch = uniform ? "llama" : "deci";
+        Map<String, TensorData> t = ckpt.tensors();
+        TensorData embed = required(t, LlamaTensorNames.EMBED, out);
+        int vocab = Math.toIntExact(embed.shape()[0]);
+        int dim = Math.toIntExact(embed.shape()[1]);
+        GgufVocabulary vocabulary = GgufVocabulary.load(ckpt.tokenizer(), vocab, c.bosTokenId(), c.eosTokenId());
+
+        GgufMetadata md = new GgufMetadata();
+        md.putString("general.architecture", arch);
+        md.putString("general.name", nameOf(ckpt));
+        md.putU32("general.alignment", GgufFileWriter.ALIGNMENT);
+        md.putU32("general.file_type", matrixType.fileType());
+        md.putU32(arch + ".vocab_size", vocab);
+        md.putU32(arch + ".context_length", c.maxPositions());
+        md.putU32(arch + ".embedding_length", dim);
+        md.putU32(arch + ".block_count", c.numLayers());
+        md.putU32(arch + ".rope.dimension_count", c.headDim());
+        md.putU32(arch + ".attention.key_length", c.headDim());
+        md.putU32(arch + ".attention.value_length", c.headDim());
+        md.putF32(arch + ".attention.layer_norm_rms_epsilon", c.rmsNormEps());
+        md.putF32(arch + ".rope.freq_base", c.ropeTheta());
+        if (uniform) {
+            LayerShape s = shapes.get(0);
+            md.putU32(arch + ".feed_forward_length", s.intermediateSize());
+            md.putU32(arch + ".attention.head_count", s.numHeads());
+            md.putU32(arch + ".attention.head_count_kv", s.numKvHeads());
+        } else {
+            int n = shapes.size();
+            int[] ffn = new int[n], heads = new int[n], kv = new int[n];
+            for (int i = 0; i < n; i++) {
+                ffn[i] = shapes.get(i).intermediateSize();
+                heads[i] = shapes.get(i).numHeads();
+                kv[i] = shapes.get(i).numKvHeads();
+            }
+            md.putI32Array(arch + ".feed_forward_length", ffn);
+            md.putI32Array(arch + ".attention.head_count", heads);
+            md.putI32Array(arch + ".attention.head_count_kv", kv);
+        }
+        md.putString("tokenizer.ggml.model", "llama");
+        md.putStringArray("tokenizer.ggml.tokens", vocabulary.tokens());
+        md.putF32Array("tokenizer.ggml.scores", vocabulary.scores());
+        md.putI32Array("tokenizer.ggml.token_type", vocabulary.types());
+        md.putU32("tokenizer.ggml.bos_token_id", vocabulary.bosId());
+        md.putU32("tokenizer.ggml.eos_token_id", vocabulary.eosId());
+        if (vocabulary.unkId() >= 0) {
+            md.putU32("tokenizer.ggml.unknown_token_id", vocabulary.unkId());
+        }
+        md.putBool("tokenizer.ggml.add_bos_token", true);
+        md.putBool("tokenizer.ggml.add_eos_token", false);
+
+        List<GgufTensorOut> tensors = new ArrayList<>();
+        List<String> fallback = new ArrayList<>();
+        Set<String> used = new HashSet<>();
+        tensors.add(tensor(GgufTensorNames.TOKEN_EMBD, embed, matrixType, 0, 0, fallback));
+        used.add(LlamaTensorNames.EMBED);
+        for (int i = 0; i < c.numLayers(); i++) {
+            LayerShape s = shapes.get(i);
+            for (Map.Entry<String, String> e : orderedBlock()) {
+                String suffix = e.getKey();
+                String name = LlamaTensorNames.block(i) + e.getValue();
+                TensorData d = t.get(name);
+                boolean attention = suffix.startsWith("attn_");
+                boolean skipped = attention ? s.numHeads() == 0 : s.intermediateSize() == 0;
+                if (d == null || skipped) {
+                    if (d != null) {
+                        used.add(name);
+                    }
+                    continue;
+                }
+                used.add(name);
+                int heads = suffix.startsWith("attn_q.") ? s.numHeads() : suffix.startsWith("attn_k.") ? s.numKvHeads() : 0;
+                tensors.add(tensor(GgufTensorNames.block(i, suffix), d, matrixType, heads, c.headDim(), fallback));
+            }
+        }
+        tensors.add(tensor(GgufTensorNames.OUTPUT_NORM, required(t, LlamaTensorNames.FINAL_NORM, out), matrixType, 0, 0, fallback));
+        used.add(LlamaTensorNames.FINAL_NORM);
+        TensorData head = t.get(LlamaTensorNames.LM_HEAD);
+        if (head != null) {
+            used.add(LlamaTensorNames.LM_HEAD);
+            if (!(c.tieWordEmbeddings() && head.equals(embed))) {
+                tensors.add(tensor(GgufTensorNames.OUTPUT, head, matrixType, 0, 0, fallback));
+            }
+        } else if (!c.tieWordEmbeddings()) {
+            throw new UserError("cannot write GGUF " + out + ": the model lacks " + LlamaTensorNames.LM_HEAD);
+        }
+        for (String name : t.keySet()) {
+            if (!used.contains(name)) {
+                throw new UserError("cannot write GGUF " + out + ": llama.cpp's " + arch + " architecture has no place for tensor " + name);
+            }
+        }
+        AtomicOutput.writeFile(out, os -> GgufFileWriter.write(os, md, tensors));
+        return new GgufWriteResult(arch, tensors.size(), fallback);
+    }
+
+    private static List<Map.Entry<String, String>> orderedBlock() {
+        List<Map.Entry<String, String>> out = new ArrayList<>(GgufTensorNames.BLOCK.entrySet());
+        out.sort(Map.Entry.comparingByKey());
+        return out;
+    }
+
+    private static TensorData required(Map<String, TensorData> t, String name, Path out) {
+        TensorData d = t.get(name);
+        if (d == null) {
+            throw new UserError("cannot write GGUF " + out + ": the model lacks " + name);
+        }
+        return d;
+    }
+
+    private static String nameOf(LlamaCheckpoint ckpt) {
+        if (ckpt.source() == null || ckpt.source().getFileName() == null) {
+            return "prune4j model";
+        }
+        String n = ckpt.source().getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+
+    /**
+     * One tensor for the file. {@code rotaryHeads > 0} marks q/k tensors, whose rows are reordered from
+     * half-split to interleaved rotary order.
+     */
+    private static GgufTensorOut tensor(String name, TensorData d, GgmlType matrixType, int rotaryHeads, int headDim,
+            List<String> fallback) {
+        long[] shape = d.shape();
+        long[] dims = new long[shape.length];
+        for (int k = 0; k < shape.length; k++) {
+            dims[k] = shape[shape.length - 1 - k];
+        }
+        GgmlType type = shape.length < 2 ? GgmlType.F32 : matrixType;
+        if (type == GgmlType.Q8_0 && dims[0] % Q8Blocks.BLOCK != 0) {
+            type = GgmlType.F16;
+            fallback.add(name);
+        }
+        GgmlType chosen = type;
+        long cols = shape.length < 2 ? 1 : shape[1];
+        return new GgufTensorOut(name, chosen, dims, () -> {
+            float[] f = d.toFloats();
+            if (rotaryHeads > 0) {
+                f = RotaryLayout.halfSplitToInterleaved(f, rotaryHeads, headDim, Math.toIntExact(cols));
+            }
+            return encode(f, chosen);
+        });
+    }
+
+    static byte[] encode(float[] f, GgmlType type) {
+        return switch (type) {
+            case F32 -> {
+                ByteBuffer b = ByteBuffer.allocate(f.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+                b.asFloatBuffer().put(f);
+                yield b.array();
+            }
+            case F16, BF16 -> {
+                TensorData conv = TensorData.ofFloats(new long[] {f.length}, f).convertTo(
+                        type == GgmlType.F16 ? org.prune4j.io.DType.F16 : org.prune4j.io.DType.BF16);
+                byte[] out = new byte[f.length * 2];
+                conv.bytes().duplicate().get(out);
+                yield out;
+            }
+            case Q8_0 -> Q8Blocks.quantize(f);
+        };
+    }
+}
