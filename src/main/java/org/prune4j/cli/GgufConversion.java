@@ -6,13 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.prune4j.io.TensorData;
 import org.prune4j.io.gguf.GgmlType;
 import org.prune4j.io.gguf.GgufFormat;
 import org.prune4j.io.gguf.GgufWriteResult;
 import org.prune4j.model.ModelLocator;
 import org.prune4j.model.llama.LlamaCheckpoint;
-import org.prune4j.model.llama.LlamaTensorNames;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code prune4j convert --to gguf}: a Llama-family checkpoint as a GGUF file for llama.cpp. */
@@ -22,7 +20,7 @@ record GgufConversion(String model, Path out, String dtype, Path tokenizer, bool
         GgmlType requested = dtype == null ? null : GgmlType.parse("--dtype", dtype);
         LlamaCheckpoint ckpt = ModelLocator.loadLlama(model, tokenizer);
         ConvertCommand.checkDistinct(ckpt.source(), out);
-        GgmlType type = requested != null ? requested : storedType(ckpt);
+        GgmlType type = requested != null ? requested : GgufFormat.storageTypeOf(ckpt);
         GgufWriteResult r = GgufFormat.write(ckpt, out, type);
         long bytes = Files.size(out);
         if (!r.fallbackToF16().isEmpty()) {
@@ -47,18 +45,5 @@ record GgufConversion(String model, Path out, String dtype, Path tokenizer, bool
                     + ", " + r.tensors() + " tensors, " + bytes + " bytes)");
         }
         return 0;
-    }
-
-    /** The GGUF type matching the stored dtype of the embedding (F16/BF16 kept, anything else float32). */
-    private static GgmlType storedType(LlamaCheckpoint ckpt) {
-        TensorData embed = ckpt.tensors().get(LlamaTensorNames.EMBED);
-        if (embed == null) {
-            return GgmlType.F32;
-        }
-        return switch (embed.dtype()) {
-            case F16 -> GgmlType.F16;
-            case BF16 -> GgmlType.BF16;
-            default -> GgmlType.F32;
-        };
     }
 }

@@ -3,6 +3,7 @@ package org.prune4j.model;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.prune4j.UserError;
+import org.prune4j.io.gguf.GgufFormat;
 import org.prune4j.io.hf.HfFormat;
 import org.prune4j.io.llama2c.Llama2cFormat;
 import org.prune4j.model.llama.LlamaCheckpoint;
@@ -27,6 +28,9 @@ public final class ModelLocator {
         if (!Files.exists(path)) {
             throw new UserError(path + ": no such file or directory (and not a bundled model: "
                     + String.join(", ", BundledModels.names()) + ")");
+        }
+        if (GgufFormat.hasExtension(path)) {
+            return GgufFormat.read(path, tokenizer);
         }
         return Llama2cFormat.read(path, tokenizer != null ? tokenizer : findLlama2cTokenizer(path));
     }

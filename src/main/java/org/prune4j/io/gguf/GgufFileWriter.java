@@ -74,7 +74,17 @@ final class GgufFileWriter {
                     case INT32, UINT32 -> { for (int x : (int[]) a.elements()) out.u32(x); }
                     case FLOAT32 -> { for (float x : (float[]) a.elements()) out.u32(Float.floatToRawIntBits(x)); }
                     case STRING -> { for (Object s : (Object[]) a.elements()) out.string(s); }
-                    default -> throw new IllegalArgumentException("arrays of " + a.elementType() + " are not written");
+                    default -> {
+                        // the other element types are held as raw little-endian values in a long[]
+                        for (long x : (long[]) a.elements()) {
+                            switch (a.elementType().size) {
+                                case 1 -> out.bytes(new byte[] {(byte) x});
+                                case 2 -> out.u16((int) x);
+                                case 4 -> out.u32((int) x);
+                                default -> out.u64(x);
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -24,6 +24,27 @@ public final class GgufFormat {
         return LlamaGgufWriter.write(ckpt, out, matrixType);
     }
 
+    /**
+     * Reads a GGUF file of the {@code llama} or {@code deci} architecture (F32, F16, BF16 or Q8_0 tensors).
+     * {@code tokenizer} overrides the vocabulary stored in the file (may be null).
+     */
+    public static LlamaCheckpoint read(Path path, Path tokenizer) {
+        return LlamaGgufReader.read(path, tokenizer);
+    }
+
+    /** The storage type to write a pruned copy of {@code input} in: its embedding's type (F16/BF16 kept), else F32. */
+    public static GgmlType storageTypeOf(LlamaCheckpoint input) {
+        org.prune4j.io.TensorData embed = input.tensors().get(org.prune4j.model.llama.LlamaTensorNames.EMBED);
+        if (embed == null) {
+            return GgmlType.F32;
+        }
+        return switch (embed.dtype()) {
+            case F16 -> GgmlType.F16;
+            case BF16 -> GgmlType.BF16;
+            default -> GgmlType.F32;
+        };
+    }
+
     /** True when {@code path} names a GGUF file by its extension. */
     public static boolean hasExtension(Path path) {
         return path.getFileName() != null && path.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(EXTENSION);

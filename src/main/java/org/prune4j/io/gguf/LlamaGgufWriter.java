@@ -45,11 +45,11 @@ final class LlamaGgufWriter {
         TensorData embed = required(t, LlamaTensorNames.EMBED, out);
         int vocab = Math.toIntExact(embed.shape()[0]);
         int dim = Math.toIntExact(embed.shape()[1]);
-        GgufVocabulary vocabulary = GgufVocabulary.load(ckpt.tokenizer(), vocab, c.bosTokenId(), c.eosTokenId());
 
         GgufMetadata md = new GgufMetadata();
         md.putString("general.architecture", arch);
-        md.putString("general.name", nameOf(ckpt));
+        GgufFile origin = ggufOrigin(ckpt);
+        md.putString("general.name", origin != null && origin.value("general.name") instanceof String n ? n : nameOf(ckpt));
         md.putU32("general.alignment", GgufFileWriter.ALIGNMENT);
         md.putU32("general.file_type", matrixType.fileType());
         md.putU32(arch + ".vocab_size", vocab);
@@ -78,17 +78,9 @@ final class LlamaGgufWriter {
             md.putI32Array(arch + ".attention.head_count", heads);
             md.putI32Array(arch + ".attention.head_count_kv", kv);
         }
-        md.putString("tokenizer.ggml.model", "llama");
-        md.putStringArray("tokenizer.ggml.tokens", vocabulary.tokens());
-        md.putF32Array("tokenizer.ggml.scores", vocabulary.scores());
-        md.putI32Array("tokenizer.ggml.token_type", vocabulary.types());
-        md.putU32("tokenizer.ggml.bos_token_id", vocabulary.bosId());
-        md.putU32("tokenizer.ggml.eos_token_id", vocabulary.eosId());
-        if (vocabulary.unkId() >= 0) {
-            md.putU32("tokenizer.ggml.unknown_token_id", vocabulary.unkId());
+        if (!copyVocabulary(origin, ckpt, vocab, md)) {
+            putVocabulary(md, GgufVocabulary.load(ckpt.tokenizer(), vocab, c.bosTokenId(), c.eosTokenId()));
         }
-        md.putBool("tokenizer.ggml.add_bos_token", true);
-        md.putBool("tokenizer.ggml.add_eos_token", false);
 
         List<GgufTensorOut> tensors = new ArrayList<>();
         List<String> fallback = new ArrayList<>();
@@ -132,6 +124,46 @@ final class LlamaGgufWriter {
         }
         AtomicOutput.writeFile(out, os -> GgufFileWriter.write(os, md, tensors));
         return new GgufWriteResult(arch, tensors.size(), fallback);
+    }
+
+    private static void putVocabulary(GgufMetadata md, GgufVocabulary v) {
+        md.putString("tokenizer.ggml.model", "llama");
+        md.putStringArray("tokenizer.ggml.tokens", v.tokens());
+        md.putF32Array("tokenizer.ggml.scores", v.scores());
+        md.putI32Array("tokenizer.ggml.token_type", v.types());
+        md.putU32("tokenizer.ggml.bos_token_id", v.bosId());
+        md.putU32("tokenizer.ggml.eos_token_id", v.eosId());
+        if (v.unkId() >= 0) {
+            md.putU32("tokenizer.ggml.unknown_token_id", v.unkId());
+        }
+        md.putBool("tokenizer.ggml.add_bos_token", true);
+        md.putBool("tokenizer.ggml.add_eos_token", false);
+    }
+
+    /** The GGUF file a checkpoint was read from, or {@code null}. */
+    private static GgufFile ggufOrigin(LlamaCheckpoint ckpt) {
+        if (ckpt.format() != org.prune4j.model.llama.CheckpointFormat.GGUF || ckpt.source() == null
+                || !java.nio.file.Files.isRegularFile(ckpt.source())) {
+            return null;
+        }
+        return GgufFile.open(ckpt.source());
+    }
+
+    /**
+     * A model read from a GGUF file (and still using that file's vocabulary) keeps the file's
+     * {@code tokenizer.*} metadata verbatim; true when it was copied.
+     */
+    private static boolean copyVocabulary(GgufFile origin, LlamaCheckpoint ckpt, int vocab, GgufMetadata md) {
+        if (origin == null || !(origin.value("tokenizer.ggml.tokens") instanceof GgufMetadata.GgufArray tokens)
+                || tokens.length() != vocab || !LlamaGgufReader.isExtractedVocabulary(ckpt.tokenizer())) {
+            return false;
+        }
+        for (GgufMetadata.Entry e : origin.metadata().entries()) {
+            if (e.key().startsWith("tokenizer.")) {
+                md.put(e.key(), e.type(), e.value());
+            }
+        }
+        return true;
     }
 
     private static List<Map.Entry<String, String>> orderedBlock() {

@@ -25,6 +25,7 @@ import org.prune4j.io.hf.HfWriteOptions;
 import org.prune4j.io.llama2c.Llama2cFormat;
 import org.prune4j.model.BundledModels;
 import org.prune4j.model.ModelLocator;
+import org.prune4j.io.gguf.GgufFormat;
 import org.prune4j.model.llama.CheckpointFormat;
 import org.prune4j.model.llama.LlamaCheckpoint;
 import org.prune4j.model.llama.LlamaModel;
@@ -336,9 +337,11 @@ public final class LlmPruneJob {
         return (int) Math.max(1, Math.min(calib.rows(), BATCH_BUDGET_BYTES / Math.max(1, perRow)));
     }
 
-    /** Writes the pruned model in the input's format (HF keeps the input's storage dtype). */
+    /** Writes the pruned model in the input's format (HF keeps the input's storage dtype), or GGUF for a {@code .gguf} output. */
     private static void save(LlamaCheckpoint pruned, LlamaCheckpoint input, Path out) {
-        if (input.format() == CheckpointFormat.LLAMA2C) {
+        if (GgufFormat.hasExtension(out) || input.format() == CheckpointFormat.GGUF) {
+            GgufFormat.write(pruned, out, GgufFormat.storageTypeOf(input));
+        } else if (input.format() == CheckpointFormat.LLAMA2C) {
             Llama2cFormat.write(pruned, out);
             copyTokenizerBeside(input, out);
         } else {
