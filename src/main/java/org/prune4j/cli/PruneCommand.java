@@ -12,13 +12,18 @@ import org.prune4j.prune.llm.LlmPruneJob;
 import org.prune4j.prune.llm.LlmPruneSettings;
 import org.prune4j.prune.llm.OneShotMethod;
 import org.prune4j.prune.llm.PruneReport;
+import org.prune4j.prune.structured.StructuredMethod;
+import org.prune4j.UserError;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code prune4j prune}: one-shot pruning of a Llama-family model. */
 @Command(name = "prune", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"One-shot pruning of every Linear in the decoder blocks of a Llama-family model.",
+            "Structured methods (flap, wanda-sp, magnitude-sp, taylor, block-influence, angular) remove whole heads, neurons "
+                + "or layers instead (--ratio / --layers): the output is a smaller model; see README 'Structured pruning'.",
             "Blocks are processed one at a time: the dense block's Linear inputs are captured on the calibration "
                 + "sequences, its matrices pruned, the pruned block re-run to feed the next (as SparseGPT and Wanda do).",
             "Writes the pruned model in the input's format (pruned weights stored as zeros) and a JSON report beside it "
@@ -31,13 +36,13 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--tokenizer", description = "Tokenizer file (tokenizer.bin or tokenizer.json); default: found beside the model.")
     Path tokenizer;
 
-    @Option(names = "--method", required = true, description = "Criterion: magnitude (|W|, no data), wanda (|W|·‖X‖₂ per output row), sparsegpt (OBS updates).")
+    @Option(names = "--method", required = true, description = "Criterion: magnitude (|W|, no data), wanda (|W|·‖X‖₂ per output row), sparsegpt (OBS updates); structured: flap, wanda-sp, magnitude-sp, taylor, block-influence, angular.")
     String method;
 
-    @Option(names = "--sparsity", required = true, description = "Fraction of weights to prune in [0, 1), e.g. 0.5, or N:M, e.g. 2:4 (N of every M consecutive inputs).")
+    @Option(names = "--sparsity", description = "Fraction of weights to prune in [0, 1), e.g. 0.5, or N:M, e.g. 2:4 (N of every M consecutive inputs).")
     String sparsity;
 
-    @Option(names = "--allocation", defaultValue = "uniform", description = "uniform (every matrix the same), global (one magnitude threshold; magnitude only), owl (outlier-weighted per block; wanda/sparsegpt). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--allocation", description = "uniform (every matrix the same), global (one magnitude threshold; magnitude only), owl (outlier-weighted per block; wanda/sparsegpt). Default: uniform. Structured: uniform or adaptive (default adaptive for flap, uniform otherwise).")
     String allocation;
 
     @Option(names = "--owl-m", defaultValue = "5", description = "OWL: a metric value is an outlier above M × its block's mean. Default: ${DEFAULT-VALUE}.")
@@ -101,10 +106,25 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as one JSON object on standard output.")
     boolean json;
 
+    @Mixin
+    StructuredPruneOptions structured;
+
     @Override
     public Integer call() {
+        StructuredMethod structuredMethod = StructuredMethod.byName(method);
+        if (structuredMethod != null) {
+            return StructuredPruneLauncher.run(this, structuredMethod);
+        }
+        if (structured.anyGiven()) {
+            throw new UserError("--ratio/--layers/--units/--round-to/--metric/--bias-compensation are for the structured methods ("
+                    + StructuredMethod.names() + "); --method " + method + " takes --sparsity");
+        }
+        if (sparsity == null) {
+            throw new UserError("--method " + method + " needs --sparsity (e.g. 0.5 or 2:4)");
+        }
         OneShotMethod m = OneShotMethod.parse(method);
-        LlmPruneSettings settings = new LlmPruneSettings(m, SparsityPattern.parse(sparsity), AllocationKind.parse(allocation),
+        LlmPruneSettings settings = new LlmPruneSettings(m, SparsityPattern.parse(sparsity),
+                AllocationKind.parse(allocation == null ? "uniform" : allocation),
                 owlM, owlLambda, minDensity, nsamples, seqLen, seed, blockSize, percDamp, batch);
         LlmPruneJob.Io io = new LlmPruneJob.Io(model, tokenizer,
                 calibration == null ? null : calibration.text,

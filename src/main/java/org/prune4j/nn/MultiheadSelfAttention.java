@@ -81,7 +81,8 @@ public final class MultiheadSelfAttention extends Module {
         NDArray q = heads.get(0);
         NDArray k = heads.get(1);
         NDArray v = heads.get(2);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(dh));
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
+        scores = scores.div(GraphScalar.of(scores, Math.sqrt(dh)));
         NDArray attn = scores.softmax(-1);
         if (isTraining() && attentionDropout > 0) {
             attn = ai.djl.nn.norm.Dropout.dropout(attn, attentionDropout, true).singletonOrThrow();

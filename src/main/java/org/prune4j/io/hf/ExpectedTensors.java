@@ -14,8 +14,14 @@ import org.prune4j.model.llama.LlamaTensorNames;
 final class ExpectedTensors {
     private ExpectedTensors() {}
 
-    /** Expected name to shape for {@code config} with blocks shaped as {@code layers}. */
+    /** Expected name to shape for {@code config} with blocks shaped as {@code layers}, no o_proj or MLP biases. */
     static Map<String, long[]> of(LlamaConfig config, List<LayerShape> layers, boolean withLmHead) {
+        return of(config, layers, withLmHead, false, false);
+    }
+
+    /** Expected name to shape; {@code outputBias}: o_proj has a bias; {@code mlpBias}: gate, up and down have one. */
+    static Map<String, long[]> of(LlamaConfig config, List<LayerShape> layers, boolean withLmHead, boolean outputBias,
+            boolean mlpBias) {
         long h = config.hiddenSize();
         long hd = config.headDim();
         Map<String, long[]> out = new LinkedHashMap<>();
@@ -29,11 +35,11 @@ final class ExpectedTensors {
             linear(out, config, i, "self_attn.q_proj", q, h);
             linear(out, config, i, "self_attn.k_proj", kv, h);
             linear(out, config, i, "self_attn.v_proj", kv, h);
-            out.put(LlamaTensorNames.linearWeight(i, "self_attn.o_proj"), new long[] {h, q});
+            linear(out, outputBias, i, "self_attn.o_proj", h, q);
             out.put(LlamaTensorNames.postAttentionNorm(i), new long[] {h});
-            out.put(LlamaTensorNames.linearWeight(i, "mlp.gate_proj"), new long[] {inter, h});
-            out.put(LlamaTensorNames.linearWeight(i, "mlp.up_proj"), new long[] {inter, h});
-            out.put(LlamaTensorNames.linearWeight(i, "mlp.down_proj"), new long[] {h, inter});
+            linear(out, mlpBias, i, "mlp.gate_proj", inter, h);
+            linear(out, mlpBias, i, "mlp.up_proj", inter, h);
+            linear(out, mlpBias, i, "mlp.down_proj", h, inter);
         }
         out.put(LlamaTensorNames.FINAL_NORM, new long[] {h});
         if (withLmHead) {
@@ -43,8 +49,12 @@ final class ExpectedTensors {
     }
 
     private static void linear(Map<String, long[]> out, LlamaConfig c, int layer, String linear, long rows, long cols) {
+        linear(out, c.attentionBias(), layer, linear, rows, cols);
+    }
+
+    private static void linear(Map<String, long[]> out, boolean bias, int layer, String linear, long rows, long cols) {
         out.put(LlamaTensorNames.linearWeight(layer, linear), new long[] {rows, cols});
-        if (c.attentionBias()) {
+        if (bias) {
             out.put(LlamaTensorNames.linearBias(layer, linear), new long[] {rows});
         }
     }

@@ -36,10 +36,16 @@ import org.prune4j.model.llama.LlamaConfig;
  * lists, per block, {@code intermediate_size}, {@code num_attention_heads} and
  * {@code num_key_value_heads}.
  *
- * @param llama the model hyperparameters
+ * <p>Bias compensation (FLAP) gives {@code o_proj} and {@code down_proj} biases. A Llama config says so
+ * with the standard flags: {@code attention_bias} (q, k, v and o all carry biases; the writer stores
+ * zeros where the model has none) and {@code mlp_bias} (gate, up and down).
+ *
+ * @param llama the model hyperparameters ({@code attentionBias}: q/k/v biases)
  * @param layerShapes one entry per decoder block
+ * @param outputBias {@code o_proj} carries a bias
+ * @param mlpBias {@code gate_proj}, {@code up_proj} and {@code down_proj} carry biases
  */
-public record HfConfig(LlamaConfig llama, List<LayerShape> layerShapes) {
+public record HfConfig(LlamaConfig llama, List<LayerShape> layerShapes, boolean outputBias, boolean mlpBias) {
     /** The config.json key prune4j adds for models with blocks of different widths. */
     public static final String LAYER_SHAPES_KEY = "prune4j_layer_shapes";
     /** Value of {@code "none"} for an absent special token id. */
@@ -52,6 +58,11 @@ public record HfConfig(LlamaConfig llama, List<LayerShape> layerShapes) {
         if (layerShapes.size() != llama.numLayers()) {
             throw new IllegalArgumentException(layerShapes.size() + " layer shapes for " + llama.numLayers() + " layers");
         }
+    }
+
+    /** A config without {@code o_proj} or MLP biases. */
+    public HfConfig(LlamaConfig llama, List<LayerShape> layerShapes) {
+        this(llama, layerShapes, false, false);
     }
 
     /** A config whose blocks all have the shape {@code llama} describes. */
@@ -121,12 +132,13 @@ public record HfConfig(LlamaConfig llama, List<LayerShape> layerShapes) {
         double eps = r.optionalDouble("rms_norm_eps", 1e-6);
         boolean tie = r.optionalBoolean("tie_word_embeddings", false);
         r.requireSilu();
-        r.refuseTrue("mlp_bias", "mlp_bias (biases in the MLP projections)");
         boolean bias;
+        boolean mlpBias = false;
         if (arch == HfArchitecture.LLAMA) {
-            r.refuseTrue("attention_bias", "attention_bias (LlamaForCausalLM biases q/k/v and o_proj)");
-            bias = false;
+            bias = r.optionalBoolean("attention_bias", false);
+            mlpBias = r.optionalBoolean("mlp_bias", false);
         } else {
+            r.refuseTrue("mlp_bias", "mlp_bias (biases in the MLP projections)");
             bias = arch.alwaysHasQkvBias();
         }
         r.checkSlidingWindow(arch, maxPositions);
@@ -142,7 +154,8 @@ public record HfConfig(LlamaConfig llama, List<LayerShape> layerShapes) {
             throw r.error(e.getMessage().replaceFirst("^model config: ", ""));
         }
         List<LayerShape> shapes = r.layerShapes(layers);
-        return new HfConfig(llama, shapes != null ? shapes : uniform(llama).layerShapes());
+        return new HfConfig(llama, shapes != null ? shapes : uniform(llama).layerShapes(),
+                arch == HfArchitecture.LLAMA && bias, mlpBias);
     }
 
     /**
@@ -152,9 +165,14 @@ public record HfConfig(LlamaConfig llama, List<LayerShape> layerShapes) {
     public String toJson(DType dtype) {
         LlamaConfig c = llama;
         HfArchitecture arch = architecture();
-        if (c.attentionBias() != arch.alwaysHasQkvBias()) {
+        boolean llamaBiases = arch == HfArchitecture.LLAMA && c.attentionBias() && outputBias;
+        if (c.attentionBias() != arch.alwaysHasQkvBias() && !llamaBiases) {
             throw new UserError("cannot write a " + arch.className() + " config for a model "
                     + (c.attentionBias() ? "with" : "without") + " q/k/v biases");
+        }
+        if (arch != HfArchitecture.LLAMA && (outputBias || mlpBias)) {
+            throw new UserError("not supported yet: o_proj/MLP biases (from bias compensation) in a " + arch.className()
+                    + " config; prune without bias compensation");
         }
         Map<String, Object> m = new TreeMap<>();
         m.put("architectures", List.of(arch.className()));
@@ -179,8 +197,8 @@ public record HfConfig(LlamaConfig llama, List<LayerShape> layerShapes) {
         m.put("vocab_size", c.vocabSize());
         switch (arch) {
             case LLAMA -> {
-                m.put("attention_bias", false);
-                m.put("mlp_bias", false);
+                m.put("attention_bias", llamaBiases);
+                m.put("mlp_bias", mlpBias);
                 m.put("pretraining_tp", 1);
                 m.put("rope_scaling", null);
             }

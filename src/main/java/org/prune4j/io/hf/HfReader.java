@@ -148,7 +148,8 @@ final class HfReader {
             Path configFile) {
         LlamaConfig c = config.llama();
         boolean tied = c.tieWordEmbeddings();
-        Map<String, long[]> expected = ExpectedTensors.of(c, config.layerShapes(), !tied);
+        Map<String, long[]> expected = ExpectedTensors.of(c, config.layerShapes(), !tied, config.outputBias(),
+                config.mlpBias());
         Map<String, TensorData> out = new LinkedHashMap<>();
         for (Map.Entry<String, long[]> e : expected.entrySet()) {
             Stored s = stored.get(e.getKey());

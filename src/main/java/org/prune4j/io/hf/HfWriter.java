@@ -31,23 +31,26 @@ final class HfWriter {
     private static final List<String> CARRIED_FILES = List.of(HfFormat.TOKENIZER_JSON, "tokenizer_config.json",
             "special_tokens_map.json", "tokenizer.model", "generation_config.json", HfFormat.LLAMA2C_TOKENIZER);
 
-    /** What goes into the directory: the config, the tensors in writing order, files to copy. */
-    private record Layout(HfConfig config, List<String> names, Map<String, Path> copies) {}
+    /**
+     * What goes into the directory: the config, the tensors (with the zero biases a bias flag implies
+     * added), their names in writing order, files to copy.
+     */
+    private record Layout(HfConfig config, Map<String, TensorData> tensors, List<String> names, Map<String, Path> copies) {}
 
     private HfWriter() {}
 
     static void write(LlamaCheckpoint ckpt, Path dir, HfWriteOptions options) {
         checkTarget(ckpt, dir);
         DTypeConversion conversion = new DTypeConversion(options.dtype());
-        Map<String, TensorData> tensors = ckpt.tensors();
         Layout layout;
         String configJson;
         try {
             layout = layout(ckpt);
-            configJson = layout.config().toJson(conversion.storedType(tensors.get(LlamaTensorNames.EMBED)));
+            configJson = layout.config().toJson(conversion.storedType(ckpt.tensors().get(LlamaTensorNames.EMBED)));
         } catch (UserError e) {
             throw new UserError("cannot write " + dir + ": " + e.getMessage(), e);
         }
+        Map<String, TensorData> tensors = layout.tensors();
         Map<String, Long> sizes = new LinkedHashMap<>();
         long total = 0;
         for (String name : layout.names()) {
@@ -151,11 +154,18 @@ final class HfWriter {
         List<LayerShape> shapes = LayerShape.of(ckpt);
         boolean uniform = LayerShape.isUniform(shapes);
         LayerShape top = uniform ? shapes.get(0) : LayerShape.uniform(c);
+        if (top.numHeads() == 0 || top.intermediateSize() == 0) {
+            top = LayerShape.uniform(c);
+        }
+        boolean outputBias = hasBias(tensors, "self_attn.o_proj");
+        boolean mlpBias = hasBias(tensors, "mlp.down_proj") || hasBias(tensors, "mlp.gate_proj");
+        boolean qkvBias = c.attentionBias() || (outputBias && HfArchitecture.byClassName(c.architecture()) == HfArchitecture.LLAMA);
         LlamaConfig written = new LlamaConfig(c.architecture(), hidden, top.intermediateSize(), c.numLayers(),
                 top.numHeads(), top.numKvHeads(), c.headDim(), vocab, c.maxPositions(), c.ropeTheta(), c.rmsNormEps(),
-                tied, c.attentionBias(), c.bosTokenId(), c.eosTokenId());
-        HfConfig config = new HfConfig(written, shapes);
-        Map<String, long[]> expected = ExpectedTensors.of(written, shapes, !tied);
+                tied, qkvBias, c.bosTokenId(), c.eosTokenId());
+        HfConfig config = new HfConfig(written, shapes, outputBias, mlpBias);
+        Map<String, long[]> expected = ExpectedTensors.of(written, shapes, !tied, outputBias, mlpBias);
+        tensors = withZeroBiases(tensors, expected);
         for (Map.Entry<String, long[]> e : expected.entrySet()) {
             TensorData t = tensors.get(e.getKey());
             if (t == null) {
@@ -175,7 +185,27 @@ final class HfWriter {
                         + (c.attentionBias() ? "" : " without attention biases") + ")");
             }
         }
-        return new Layout(config, new ArrayList<>(expected.keySet()), copies(ckpt));
+        return new Layout(config, tensors, new ArrayList<>(expected.keySet()), copies(ckpt));
+    }
+
+    private static boolean hasBias(Map<String, TensorData> tensors, String linear) {
+        String suffix = "." + linear + ".bias";
+        return tensors.keySet().stream().anyMatch(n -> n.endsWith(suffix));
+    }
+
+    /**
+     * The tensors plus zero biases for the projections that a bias flag covers but that have none
+     * (a Llama config's {@code attention_bias} covers q, k, v and o together; {@code mlp_bias} gate, up
+     * and down): bias compensation gives only {@code o_proj}/{@code down_proj} biases.
+     */
+    private static Map<String, TensorData> withZeroBiases(Map<String, TensorData> tensors, Map<String, long[]> expected) {
+        Map<String, TensorData> out = new LinkedHashMap<>(tensors);
+        for (Map.Entry<String, long[]> e : expected.entrySet()) {
+            if (e.getKey().endsWith(".bias") && !out.containsKey(e.getKey())) {
+                out.put(e.getKey(), TensorData.ofFloats(e.getValue(), new float[Math.toIntExact(e.getValue()[0])]));
+            }
+        }
+        return out;
     }
 
     /** Target file name to source file: tokenizer files of a source directory, then the checkpoint's tokenizer. */

@@ -150,6 +150,11 @@ public final class Llama2cFormat {
         if (c.attentionBias()) {
             throw new UserError("the model has attention biases, which llama2.c cannot store");
         }
+        String bias = t.keySet().stream().filter(n -> n.endsWith(".bias")).findFirst().orElse(null);
+        if (bias != null) {
+            throw new UserError("the model has biases (" + bias + ", e.g. from bias compensation), which llama2.c cannot"
+                    + " store; write a Hugging Face directory instead (an output path not ending in .bin)");
+        }
         if (c.ropeTheta() != LLAMA2C_ROPE_THETA) {
             throw new UserError("rope_theta " + c.ropeTheta() + " cannot be stored (llama2.c run.c assumes 10000)");
         }
@@ -166,13 +171,15 @@ public final class Llama2cFormat {
         for (int i = 1; i < shapes.size(); i++) {
             if (!shapes.get(i).equals(shapes.get(0))) {
                 throw new UserError("block " + i + " is " + describe(shapes.get(i)) + " but block 0 is " + describe(shapes.get(0))
-                        + "; llama2.c cannot store blocks of different widths (use the HF format)");
+                        + "; llama2.c cannot store blocks of different widths, so write a Hugging Face directory instead"
+                        + " (an output path not ending in .bin)");
             }
         }
         LayerShape s = shapes.get(0);
         if (s.numHeads() * c.headDim() != dim) {
             throw new UserError(s.numHeads() + " heads of " + c.headDim() + " != model width " + dim
-                    + "; llama2.c needs heads x head_dim == dim (use the HF format)");
+                    + "; llama2.c needs heads x head_dim == dim, so write a Hugging Face directory instead"
+                    + " (an output path not ending in .bin)");
         }
         TensorData head = t.get(LlamaTensorNames.LM_HEAD);
         boolean shared;

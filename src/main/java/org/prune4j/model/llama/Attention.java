@@ -3,6 +3,7 @@ package org.prune4j.model.llama;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import org.prune4j.nn.GraphScalar;
 import org.prune4j.nn.Linear;
 import org.prune4j.nn.Module;
 
@@ -12,7 +13,8 @@ import org.prune4j.nn.Module;
  *
  * <p>The numbers of query and key/value heads are read from the current shapes of {@code q_proj} and
  * {@code k_proj} at every pass ({@code rows / headDim}), so structured pruning may shrink them; each
- * key/value head serves {@code numHeads / numKvHeads} consecutive query heads. Hooks on this module see
+ * key/value head serves {@code numHeads / numKvHeads} consecutive query heads. A sublayer with no head
+ * left ({@link #isRemoved}) outputs only {@code o_proj}'s bias, or zeros. Hooks on this module see
  * the block's normalised input and the {@code o_proj} output.
  */
 public final class Attention extends Module {
@@ -74,6 +76,11 @@ public final class Attention extends Module {
         int nHeads = numHeads();
         int nKv = numKvHeads();
         checkShapes(nHeads, nKv);
+        if (nHeads == 0) {
+            NDArray out = removedBranch(x);
+            fireHooks(x, out);
+            return out;
+        }
 
         // [B, T, heads·hd] → [B, heads, T, hd]
         NDArray q = qProj.forward(x).reshape(b, t, nHeads, headDim).transpose(0, 2, 1, 3);
@@ -96,7 +103,8 @@ public final class Attention extends Module {
             v = v.repeat(1, group);
         }
 
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).divi((float) Math.sqrt(headDim));
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
+        scores = scores.divi(GraphScalar.of(scores, (float) Math.sqrt(headDim)));
         if (ctx.mask() != null) {
             scores = scores.addi(ctx.mask());
         }
@@ -108,10 +116,24 @@ public final class Attention extends Module {
         return out;
     }
 
+    /**
+     * The output of an attention sublayer whose heads were all removed: {@code o_proj}'s bias (a
+     * constant that bias compensation may have left) or zeros, shaped like {@code x}.
+     */
+    private NDArray removedBranch(NDArray x) {
+        NDArray out = x.zerosLike();
+        return oProj.bias() == null ? out : out.addi(oProj.bias().value());
+    }
+
+    /** True when every head was removed: the sublayer adds only {@code o_proj}'s bias (if any) to the residual. */
+    public boolean isRemoved() {
+        return qProj.outFeatures() == 0;
+    }
+
     private void checkShapes(int nHeads, int nKv) {
         if (qProj.outFeatures() % headDim != 0 || kProj.outFeatures() % headDim != 0
                 || vProj.outFeatures() != kProj.outFeatures() || oProj.inFeatures() != qProj.outFeatures()
-                || nKv == 0 || nHeads % nKv != 0) {
+                || (nKv == 0) != (nHeads == 0) || (nKv > 0 && nHeads % nKv != 0)) {
             throw new IllegalStateException("block " + layerIndex + ": inconsistent attention shapes: q_proj "
                     + qProj.weight().value().getShape() + ", k_proj " + kProj.weight().value().getShape() + ", v_proj "
                     + vProj.weight().value().getShape() + ", o_proj " + oProj.weight().value().getShape()

@@ -58,8 +58,9 @@ public final class DecoderBlock extends Module {
         NDManager owner = hidden.getManager();
         try (NDManager pass = owner.newSubManager()) {
             hidden.tempAttach(pass);
-            NDArray h = hidden.add(selfAttn.forward(inputLayernorm.forward(hidden), ctx));
-            NDArray out = h.add(mlp.forward(postAttentionLayernorm.forward(h)));
+            // a removed sublayer adds only a constant: its norm is not computed
+            NDArray h = hidden.add(selfAttn.forward(selfAttn.isRemoved() ? hidden : inputLayernorm.forward(hidden), ctx));
+            NDArray out = h.add(mlp.forward(mlp.isRemoved() ? h : postAttentionLayernorm.forward(h)));
             fireHooks(hidden, out);
             out.attach(owner);
             return out;

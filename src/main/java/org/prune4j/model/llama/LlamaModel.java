@@ -93,7 +93,9 @@ public final class LlamaModel extends Module {
         long qRows = r.rows(LlamaTensorNames.linearWeight(i, "self_attn.q_proj"));
         long kvRows = r.rows(LlamaTensorNames.linearWeight(i, "self_attn.k_proj"));
         long inter = r.rows(LlamaTensorNames.linearWeight(i, "mlp.gate_proj"));
-        if (qRows % hd != 0 || kvRows % hd != 0 || qRows == 0 || kvRows == 0 || (qRows / hd) % (kvRows / hd) != 0) {
+        boolean attentionRemoved = qRows == 0 && kvRows == 0;
+        if (qRows % hd != 0 || kvRows % hd != 0
+                || (!attentionRemoved && (qRows == 0 || kvRows == 0 || (qRows / hd) % (kvRows / hd) != 0))) {
             throw new UserError(r.where() + "block " + i + ": q_proj has " + qRows + " rows and k_proj " + kvRows
                     + ": not whole heads of " + hd + ", or query heads not a multiple of key/value heads");
         }
@@ -279,8 +281,11 @@ public final class LlamaModel extends Module {
         int heads = uniform(bs.stream().mapToInt(b -> b.selfAttn().numHeads()).toArray(), config.numHeads());
         int kvHeads = uniform(bs.stream().mapToInt(b -> b.selfAttn().numKvHeads()).toArray(), config.numKvHeads());
         int inter = uniform(bs.stream().mapToInt(b -> b.mlp().intermediateSize()).toArray(), config.intermediateSize());
-        boolean bias = tensors.keySet().stream().anyMatch(n -> n.endsWith(".bias"));
-        if (heads % kvHeads != 0) {
+        if (inter == 0) {
+            inter = config.intermediateSize();
+        }
+        boolean bias = tensors.keySet().stream().anyMatch(n -> n.endsWith("q_proj.bias"));
+        if (heads == 0 || kvHeads == 0 || heads % kvHeads != 0) {
             heads = config.numHeads();
             kvHeads = config.numKvHeads();
         }

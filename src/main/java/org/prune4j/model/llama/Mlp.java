@@ -7,7 +7,8 @@ import org.prune4j.nn.Module;
 
 /**
  * The SwiGLU feed-forward network of a Llama block: {@code down(silu(gate(x)) · up(x))}. Its width is
- * {@code gate_proj}'s current number of rows, so structured pruning may shrink it.
+ * {@code gate_proj}'s current number of rows, so structured pruning may shrink it, down to 0 (the
+ * sublayer removed).
  */
 public final class Mlp extends Module {
     private Linear gateProj;
@@ -37,8 +38,21 @@ public final class Mlp extends Module {
         return Math.toIntExact(gateProj.outFeatures());
     }
 
-    /** {@code x [..., D]} → {@code [..., D]}. */
+    /** True when every neuron was removed: the sublayer adds only {@code down_proj}'s bias (if any). */
+    public boolean isRemoved() {
+        return gateProj.outFeatures() == 0;
+    }
+
+    /** {@code x [..., D]} → {@code [..., D]}; a {@link #isRemoved removed} MLP gives {@code down_proj}'s bias or zeros. */
     public NDArray forward(NDArray x) {
+        if (isRemoved()) {
+            NDArray out = x.zerosLike();
+            if (downProj.bias() != null) {
+                out.addi(downProj.bias().value());
+            }
+            fireHooks(x, out);
+            return out;
+        }
         NDArray gate = gateProj.forward(x);
         NDArray up = upProj.forward(x);
         NDArray hidden = gate.mul(Activation.sigmoid(gate)).muli(up); // silu(gate) · up

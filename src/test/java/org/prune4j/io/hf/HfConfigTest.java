@@ -166,9 +166,17 @@ class HfConfigTest {
         String linear = LLAMA2.replace("\"rope_scaling\": null", "\"rope_scaling\": {\"type\": \"linear\", \"factor\": 2.0}");
         assertTrue(bad(linear).getMessage().contains("not supported yet: rope_scaling type linear"));
         assertTrue(bad(LLAMA2.replace("\"silu\"", "\"gelu\"")).getMessage().contains("not supported yet: hidden_act gelu"));
-        assertTrue(bad(LLAMA2.replace("\"use_cache\"", "\"mlp_bias\": true, \"use_cache\"")).getMessage().contains("mlp_bias"));
-        assertTrue(bad(LLAMA2.replace("\"use_cache\"", "\"attention_bias\": true, \"use_cache\"")).getMessage()
-                .contains("not supported yet: attention_bias"));
+    }
+
+    @Test
+    void readsLlamaBiasFlags() throws Exception {
+        HfConfig mlp = parse(LLAMA2.replace("\"use_cache\"", "\"mlp_bias\": true, \"use_cache\""));
+        assertTrue(mlp.mlpBias());
+        assertFalse(mlp.outputBias());
+        HfConfig attn = parse(LLAMA2.replace("\"use_cache\"", "\"attention_bias\": true, \"use_cache\""));
+        assertTrue(attn.outputBias());
+        assertTrue(attn.llama().attentionBias(), "attention_bias covers q/k/v too");
+        assertFalse(attn.mlpBias());
     }
 
     @Test

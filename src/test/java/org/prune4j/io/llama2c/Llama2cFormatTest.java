@@ -185,7 +185,7 @@ class Llama2cFormatTest {
         LlamaCheckpoint ok = TinyCheckpoints.random(c, 29);
         Map<String, TensorData> extra = new LinkedHashMap<>(ok.tensors());
         extra.put("model.layers.0.self_attn.o_proj.bias", TensorData.ofFloats(new long[] {16}, new float[16]));
-        assertOneLineError(() -> Llama2cFormat.write(ok.withTensors(extra), out), "no place for tensor model.layers.0.self_attn.o_proj.bias");
+        assertOneLineError(() -> Llama2cFormat.write(ok.withTensors(extra), out), "model.layers.0.self_attn.o_proj.bias", "which llama2.c cannot store; write a Hugging Face directory instead");
         Map<String, TensorData> noHead = new LinkedHashMap<>(ok.tensors());
         noHead.remove(LlamaTensorNames.LM_HEAD);
         assertOneLineError(() -> Llama2cFormat.write(ok.withTensors(noHead), out), "lacks lm_head.weight");

@@ -1,0 +1,96 @@
+package org.prune4j.prune.structured;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.prune4j.UserError;
+import org.prune4j.eval.TokenWindows;
+import org.prune4j.io.IdsFileSpec;
+import org.prune4j.model.BundledModels;
+import org.prune4j.model.llama.LlamaCheckpoint;
+import org.prune4j.prune.llm.CalibrationSet;
+import org.prune4j.tokenizer.Tokenizer;
+import org.prune4j.tokenizer.Tokenizers;
+
+/**
+ * The calibration and evaluation token rows of a structured run, by the same rules as the unstructured
+ * {@code prune}: id rows as given, or windows of a text, or a bundled model's pinned protocol.
+ */
+final class StructuredData {
+    private StructuredData() {}
+
+    static Tokenizer tokenizer(LlamaCheckpoint ckpt, Path override) {
+        Path t = override != null ? override : ckpt.tokenizer();
+        if (t == null) {
+            throw new UserError(ckpt.source() + ": no tokenizer found beside the model; pass --tokenizer FILE");
+        }
+        return Tokenizers.load(t, ckpt.config().vocabSize());
+    }
+
+    static CalibrationSet calibration(StructuredPruneJob.Io io, LlamaCheckpoint ckpt, Tokenizer tok) {
+        int context = ckpt.config().maxPositions();
+        int vocab = ckpt.config().vocabSize();
+        if (io.calibIds() != null) {
+            return CalibrationSet.fromIds(io.calibIds().read(), io.calibIds().toString(), vocab, context);
+        }
+        if (io.calibText() != null) {
+            int seqLen = io.seqLen() > 0 ? io.seqLen() : context;
+            if (seqLen > context) {
+                throw new UserError("--seqlen " + seqLen + ": longer than the model's context of " + context);
+            }
+            return CalibrationSet.fromText(tok, readText(io.calibText()), io.calibText().toString(), io.nsamples(), seqLen,
+                    io.seed());
+        }
+        if (BundledModels.isBundled(io.model())) {
+            IdsFileSpec spec = new IdsFileSpec(BundledModels.protocol(io.model()), "calib_ids");
+            return CalibrationSet.fromIds(spec.read(), io.model() + " protocol calib_ids", vocab, context);
+        }
+        return null;
+    }
+
+    static int[][] evaluation(StructuredPruneJob.Io io, LlamaCheckpoint ckpt, Tokenizer tok) {
+        int context = ckpt.config().maxPositions();
+        int vocab = ckpt.config().vocabSize();
+        if (io.evalIds() != null) {
+            return rows(CalibrationSet.fromIds(io.evalIds().read(), io.evalIds().toString(), vocab, context), io.maxEvalWindows());
+        }
+        if (io.evalText() != null) {
+            int seqLen = io.evalSeqLen() > 0 ? io.evalSeqLen() : context;
+            if (seqLen > context) {
+                throw new UserError("--eval-seqlen " + seqLen + ": longer than the model's context of " + context);
+            }
+            return TokenWindows.split(tok.encode(readText(io.evalText()), true, false), seqLen, io.maxEvalWindows());
+        }
+        if (BundledModels.isBundled(io.model())) {
+            IdsFileSpec spec = new IdsFileSpec(BundledModels.protocol(io.model()), "eval_ids");
+            return rows(CalibrationSet.fromIds(spec.read(), io.model() + " protocol eval_ids", vocab, context), io.maxEvalWindows());
+        }
+        return null;
+    }
+
+    static String evaluationSource(StructuredPruneJob.Io io) {
+        return io.evalIds() != null ? io.evalIds().toString()
+                : io.evalText() != null ? io.evalText().toString() : io.model() + " protocol eval_ids";
+    }
+
+    private static int[][] rows(CalibrationSet set, int max) {
+        int n = max > 0 ? Math.min(max, set.rows()) : set.rows();
+        int[] ids = set.ids();
+        int[][] out = new int[n][set.seqLen()];
+        for (int r = 0; r < n; r++) {
+            System.arraycopy(ids, r * set.seqLen(), out[r], 0, set.seqLen());
+        }
+        return out;
+    }
+
+    private static String readText(Path p) {
+        try {
+            return Files.readString(p, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UserError(p + ": no such file");
+        } catch (IOException e) {
+            throw new UserError(p + ": cannot read text: " + e.getMessage());
+        }
+    }
+}

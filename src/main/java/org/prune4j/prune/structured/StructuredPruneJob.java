@@ -1,0 +1,248 @@
+package org.prune4j.prune.structured;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.prune4j.UserError;
+import org.prune4j.eval.Perplexity;
+import org.prune4j.io.AtomicOutput;
+import org.prune4j.io.DType;
+import org.prune4j.io.IdsFileSpec;
+import org.prune4j.io.TensorData;
+import org.prune4j.io.hf.HfFormat;
+import org.prune4j.io.hf.HfWriteOptions;
+import org.prune4j.io.hf.LayerShape;
+import org.prune4j.io.llama2c.Llama2cFormat;
+import org.prune4j.model.ModelLocator;
+import org.prune4j.model.llama.CheckpointFormat;
+import org.prune4j.model.llama.LlamaCheckpoint;
+import org.prune4j.model.llama.LlamaModel;
+import org.prune4j.model.llama.LlamaTensorNames;
+import org.prune4j.prune.llm.CalibrationSet;
+import org.prune4j.tokenizer.Tokenizer;
+
+/**
+ * One structured pruning run, {@code load → calibrate → evaluate dense → prune (physically) → evaluate
+ * pruned → save → report}. The model is loaded whole (float32); the output format follows {@code --out}:
+ * a path ending in {@code .bin} is a llama2.c file (only for models whose blocks all have one shape and no
+ * bias), anything else a Hugging Face directory (per-layer shapes and biases recorded in its config).
+ */
+public final class StructuredPruneJob {
+    /**
+     * Where the run reads and writes.
+     *
+     * @param model {@code --model}
+     * @param tokenizer {@code --tokenizer}, or null
+     * @param calibText calibration text, or null
+     * @param calibIds calibration id rows, or null
+     * @param nsamples windows drawn from the calibration text
+     * @param seqLen tokens per calibration window ({@code 0}: the context)
+     * @param seed seed of the window positions
+     * @param evalText evaluation text, or null
+     * @param evalIds evaluation id rows, or null
+     * @param evalSeqLen evaluation window length for text ({@code 0}: the context)
+     * @param maxEvalWindows at most this many evaluation rows ({@code 0}: all)
+     * @param out where the pruned model goes, or null to skip saving
+     */
+    public record Io(String model, Path tokenizer, Path calibText, IdsFileSpec calibIds, int nsamples, int seqLen,
+            long seed, Path evalText, IdsFileSpec evalIds, int evalSeqLen, int maxEvalWindows, Path out) {}
+
+    private final PrintStream log;
+
+    /** A job that prints its progress to {@code log}. */
+    public StructuredPruneJob(PrintStream log) {
+        this.log = log;
+    }
+
+    /** Runs the job; the report is also written beside the output. */
+    public StructuredReport run(Io io, StructuredSettings s) {
+        long t0 = System.nanoTime();
+        Map<String, Double> stages = new LinkedHashMap<>();
+        long lap = System.nanoTime();
+        StructuredPruner.checkSupported(s.method());
+        LlamaCheckpoint ckpt = ModelLocator.loadLlama(io.model(), io.tokenizer());
+        boolean llama2cOut = checkOutput(io, ckpt);
+        checkAmounts(s, LayerShape.of(ckpt));
+        if (llama2cOut && io.out() != null && s.method() == StructuredMethod.FLAP && s.biasCompensation()) {
+            throw new UserError("--out " + io.out() + ": flap's bias compensation adds o_proj/down_proj biases, which llama2.c"
+                    + " cannot store; write a Hugging Face directory instead (an --out path not ending in .bin)");
+        }
+        boolean needsText = io.evalText() != null || (s.method().needsCalibration() && io.calibText() != null);
+        Tokenizer tok = needsText ? StructuredData.tokenizer(ckpt, io.tokenizer()) : null;
+        CalibrationSet calib = s.method().needsCalibration() ? StructuredData.calibration(io, ckpt, tok) : null;
+        if (s.method().needsCalibration() && calib == null) {
+            throw new UserError("--method " + s.method().cliName() + " needs calibration data: --calib FILE or --calib-ids FILE");
+        }
+        int[][] evalRows = StructuredData.evaluation(io, ckpt, tok);
+        List<LayerShape> denseShapes = LayerShape.of(ckpt);
+        stages.put("load", lap(lap));
+        lap = System.nanoTime();
+        try (NDManager weights = NDManager.newBaseManager()) {
+            LlamaModel model = LlamaModel.load(ckpt, weights);
+            Double densePpl = null;
+            if (evalRows != null) {
+                densePpl = new Perplexity(model).evaluate(evalRows).ppl();
+                log.printf(Locale.ROOT, "dense perplexity %.4f%n", densePpl);
+                stages.put("evaluate_dense", lap(lap));
+                lap = System.nanoTime();
+            }
+            StructuredPlan plan = new StructuredPruner(s, log).prune(model, calib);
+            LlamaCheckpoint pruned = StructuredPruner.checkpoint(model, plan);
+            stages.put("prune", lap(lap));
+            lap = System.nanoTime();
+            Double prunedPpl = null;
+            if (evalRows != null) {
+                try (NDManager pm = NDManager.newBaseManager()) {
+                    prunedPpl = new Perplexity(LlamaModel.load(pruned, pm)).evaluate(evalRows).ppl();
+                }
+                log.printf(Locale.ROOT, "pruned perplexity %.4f%n", prunedPpl);
+                stages.put("evaluate_pruned", lap(lap));
+                lap = System.nanoTime();
+            }
+            if (io.out() != null) {
+                save(pruned, ckpt, io.out(), llama2cOut);
+                stages.put("save", lap(lap));
+            }
+            ModelCost before = ModelCost.of(ckpt);
+            ModelCost after = ModelCost.of(pruned);
+            StructuredReport report = new StructuredReport(io.model(), io.out() == null ? null : io.out().toString(),
+                    llama2cOut ? "llama2c" : "hf", s.method().cliName(), unitsName(s.units()),
+                    s.method().removesWidth() ? s.allocation().cliName() : null,
+                    s.method() == StructuredMethod.FLAP ? s.metric().name() : null, s.ratio(),
+                    s.method() == StructuredMethod.FLAP && s.biasCompensation(),
+                    calib == null ? null : calib.description(),
+                    evalRows == null ? null : evalRows.length + " rows of " + evalRows[0].length + " tokens from "
+                            + StructuredData.evaluationSource(io),
+                    densePpl, prunedPpl, before.params(), after.params(), before.blockParams(), after.blockParams(),
+                    1 - after.blockParams() / (double) before.blockParams(), before.macsPerToken(), after.macsPerToken(),
+                    ModelCost.fileBytes(ckpt.source()), io.out() == null ? 0 : ModelCost.fileBytes(io.out()),
+                    plan.removedLayers(), layers(plan, denseShapes), stages, (System.nanoTime() - t0) / 1e9);
+            if (io.out() != null) {
+                AtomicOutput.writeString(reportPath(io.out()), toJson(report, true) + "\n");
+            }
+            return report;
+        }
+    }
+
+    /** Refuses what the settings cannot do on this model before any work: too many layers, a rounding wider than a layer. */
+    private static void checkAmounts(StructuredSettings s, List<LayerShape> shapes) {
+        if (!s.method().removesWidth()) {
+            DepthPruning.count(s, shapes.size());
+            return;
+        }
+        for (int l = 0; l < shapes.size(); l++) {
+            if (s.roundTo() > shapes.get(l).intermediateSize()) {
+                throw new UserError("--round-to " + s.roundTo() + ": larger than layer " + l + "'s MLP width "
+                        + shapes.get(l).intermediateSize());
+            }
+        }
+    }
+
+    private static double lap(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    private static String unitsName(Units u) {
+        return switch (u) {
+            case Units.Width w -> (w.attention() == null ? "" : w.attention().cliName()) + (w.attention() != null && w.neurons() ? "," : "")
+                    + (w.neurons() ? "neurons" : "");
+            case Units.Depth d -> d.unit().cliName();
+        };
+    }
+
+    private static List<StructuredReport.Layer> layers(StructuredPlan plan, List<LayerShape> dense) {
+        List<StructuredReport.Layer> out = new ArrayList<>();
+        for (int l = 0; l < plan.layers().size(); l++) {
+            LayerPlan p = plan.layers().get(l);
+            LayerShape s = dense.get(l);
+            if (plan.isRemoved(l)) {
+                out.add(new StructuredReport.Layer(l, true, new int[0], new int[0], new int[0], false, false));
+                continue;
+            }
+            int[] kv = s.numKvHeads() == 0 ? new int[0]
+                    : KvLayout.of(p.keptHeads(), s.numHeads() / s.numKvHeads()).kvHeads();
+            out.add(new StructuredReport.Layer(l, false, p.keptHeads(), kv, p.keptNeurons(), p.oProjBias() != null,
+                    p.downProjBias() != null));
+        }
+        return out;
+    }
+
+    /** Where the JSON report of an output goes: beside a file, inside a directory. */
+    public static Path reportPath(Path out) {
+        return Files.isDirectory(out) ? out.resolve("prune4j_report.json")
+                : out.resolveSibling(out.getFileName() + ".report.json");
+    }
+
+    /** The report as JSON with snake_case keys, indented or on one line. */
+    public static String toJson(StructuredReport report, boolean indent) {
+        try {
+            return new ObjectMapper().configure(SerializationFeature.INDENT_OUTPUT, indent)
+                    .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).writeValueAsString(report);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialise report", e);
+        }
+    }
+
+    /** Checks {@code --out} before any work; true when it names a llama2.c file. */
+    private static boolean checkOutput(Io io, LlamaCheckpoint ckpt) {
+        if (io.out() == null) {
+            return ckpt.format() == CheckpointFormat.LLAMA2C;
+        }
+        String name = io.out().getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".gguf")) {
+            throw new UserError("--out " + io.out() + ": not supported yet: GGUF output of a structurally pruned model"
+                    + " (write a Hugging Face directory: a path without .gguf)");
+        }
+        Path in = ckpt.source().toAbsolutePath().normalize();
+        Path out = io.out().toAbsolutePath().normalize();
+        if (in.equals(out) || (Files.isDirectory(in) && out.startsWith(in))) {
+            throw new UserError("--out " + io.out() + ": is the input model; write the pruned model somewhere else");
+        }
+        boolean bin = name.endsWith(".bin");
+        if (bin && Files.isDirectory(out)) {
+            throw new UserError("--out " + io.out() + ": is a directory; a llama2.c model (.bin) is a file");
+        }
+        if (!bin && Files.isRegularFile(out)) {
+            throw new UserError("--out " + io.out() + ": is a file; a Hugging Face model is a directory (or name a .bin for llama2.c)");
+        }
+        return bin;
+    }
+
+    private void save(LlamaCheckpoint pruned, LlamaCheckpoint input, Path out, boolean llama2c) {
+        if (llama2c) {
+            Llama2cFormat.write(pruned, out);
+            copyTokenizerBeside(input, out);
+        } else {
+            TensorData embed = input.tensor(LlamaTensorNames.EMBED);
+            DType dtype = input.format() == CheckpointFormat.HF && embed.dtype().isFloating() ? embed.dtype() : DType.F32;
+            HfFormat.write(pruned, out, HfWriteOptions.defaults().withDtype(dtype));
+        }
+    }
+
+    private static void copyTokenizerBeside(LlamaCheckpoint input, Path out) {
+        Path tok = input.tokenizer();
+        if (tok == null) {
+            return;
+        }
+        Path target = out.toAbsolutePath().resolveSibling(tok.getFileName());
+        if (Files.exists(target)) {
+            return;
+        }
+        try {
+            byte[] bytes = Files.readAllBytes(tok);
+            AtomicOutput.writeFile(target, o -> o.write(bytes));
+        } catch (IOException e) {
+            throw new UserError(tok + ": cannot copy the tokenizer beside the output: " + e.getMessage());
+        }
+    }
+}
