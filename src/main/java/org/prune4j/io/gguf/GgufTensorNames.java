@@ -22,7 +22,10 @@ final class GgufTensorNames {
             Map.entry("ffn_norm.weight", "post_attention_layernorm.weight"),
             Map.entry("ffn_gate.weight", "mlp.gate_proj.weight"),
             Map.entry("ffn_up.weight", "mlp.up_proj.weight"),
-            Map.entry("ffn_down.weight", "mlp.down_proj.weight"));
+            Map.entry("ffn_down.weight", "mlp.down_proj.weight"),
+            Map.entry("ffn_gate.bias", "mlp.gate_proj.bias"),
+            Map.entry("ffn_up.bias", "mlp.up_proj.bias"),
+            Map.entry("ffn_down.bias", "mlp.down_proj.bias"));
 
     private GgufTensorNames() {}
 

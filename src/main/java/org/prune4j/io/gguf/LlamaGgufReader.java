@@ -83,13 +83,22 @@ final class LlamaGgufReader {
                 int rotaryHeads = e.getKey().startsWith("attn_q.") ? heads[i] : e.getKey().startsWith("attn_k.") ? kvHeads[i] : 0;
                 t.put(LlamaTensorNames.block(i) + e.getValue(), load(f, r, rotaryHeads, headDim));
             }
+            if (heads[i] == 0) {
+                // an attention-free block: prune4j holds removed attention as projections of zero heads
+                for (String proj : new String[] {"q_proj", "k_proj", "v_proj"}) {
+                    t.put(LlamaTensorNames.linearWeight(i, "self_attn." + proj), TensorData.ofFloats(new long[] {0, dim}, new float[0]));
+                }
+                t.put(LlamaTensorNames.linearWeight(i, "self_attn.o_proj"), TensorData.ofFloats(new long[] {dim, 0}, new float[0]));
+                float[] ones = new float[dim];
+                java.util.Arrays.fill(ones, 1f);
+                t.putIfAbsent(LlamaTensorNames.inputNorm(i), TensorData.ofFloats(new long[] {dim}, ones));
+            }
         }
         t.put(LlamaTensorNames.FINAL_NORM, load(f, tensor(f, GgufTensorNames.OUTPUT_NORM), 0, 0));
         if (!tied) {
             t.put(LlamaTensorNames.LM_HEAD, load(f, tensor(f, GgufTensorNames.OUTPUT), 0, 0));
         }
-        int known = t.size();
-        if (known != f.tensors().size()) {
+        {
             for (String name : f.tensors().keySet()) {
                 if (!isKnown(name, layers)) {
                     throw new UserError(path + ": tensor " + name + " is not part of a Llama-family model prune4j can read");

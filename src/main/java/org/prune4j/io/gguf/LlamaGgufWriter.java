@@ -70,7 +70,7 @@ final class LlamaGgufWriter {
             int n = shapes.size();
             int[] ffn = new int[n], heads = new int[n], kv = new int[n];
             for (int i = 0; i < n; i++) {
-                ffn[i] = shapes.get(i).intermediateSize();
+                ffn[i] = Math.max(1, shapes.get(i).intermediateSize()); // a removed FFN is one zero neuron
                 heads[i] = shapes.get(i).numHeads();
                 kv[i] = shapes.get(i).numKvHeads();
             }
@@ -87,23 +87,48 @@ final class LlamaGgufWriter {
         Set<String> used = new HashSet<>();
         tensors.add(tensor(GgufTensorNames.TOKEN_EMBD, embed, matrixType, 0, 0, fallback));
         used.add(LlamaTensorNames.EMBED);
+        float[][] downBias = foldedDownBiases(t, shapes, dim, out);
         for (int i = 0; i < c.numLayers(); i++) {
             LayerShape s = shapes.get(i);
             for (Map.Entry<String, String> e : orderedBlock()) {
                 String suffix = e.getKey();
                 String name = LlamaTensorNames.block(i) + e.getValue();
                 TensorData d = t.get(name);
+                if (d != null) {
+                    used.add(name);
+                }
                 boolean attention = suffix.startsWith("attn_");
-                boolean skipped = attention ? s.numHeads() == 0 : s.intermediateSize() == 0;
-                if (d == null || skipped) {
-                    if (d != null) {
-                        used.add(name);
-                    }
+                if (attention ? s.numHeads() == 0 : s.intermediateSize() == 0) {
+                    continue; // removed sublayer: see below for a removed FFN
+                }
+                if (suffix.equals("ffn_down.bias") && downBias[i] != null) {
+                    tensors.add(tensor(GgufTensorNames.block(i, suffix), TensorData.ofFloats(new long[] {dim}, downBias[i]), matrixType, 0, 0, fallback));
                     continue;
                 }
-                used.add(name);
+                if (d == null || (suffix.endsWith(".bias") && isZero(d.toFloats()))) {
+                    continue; // an all-zero bias adds nothing: left out (llama.cpp's biases are optional)
+                }
+                if ((suffix.startsWith("attn_q.b") || suffix.startsWith("attn_k.b") || suffix.startsWith("attn_v.b")) && d.shape()[0] != dim) {
+                    throw new UserError("cannot write GGUF " + out + ": " + name + " has " + d.shape()[0] + " values; llama.cpp takes q/k/v"
+                            + " biases only as wide as the model (" + dim + ")");
+                }
                 int heads = suffix.startsWith("attn_q.") ? s.numHeads() : suffix.startsWith("attn_k.") ? s.numKvHeads() : 0;
                 tensors.add(tensor(GgufTensorNames.block(i, suffix), d, matrixType, heads, c.headDim(), fallback));
+            }
+            if (s.intermediateSize() == 0) {
+                // llama.cpp builds every deci block's FFN (and some builds drop the attention output of a block
+                // whose FFN width is 0), so a removed FFN is written as one neuron with zero weights: it adds
+                // exactly zero (or the compensation bias) to the residual stream.
+                TensorData norm = t.get(LlamaTensorNames.postAttentionNorm(i));
+                float[] ones = new float[dim];
+                java.util.Arrays.fill(ones, 1f);
+                tensors.add(tensor(GgufTensorNames.block(i, "ffn_norm.weight"), norm != null ? norm : TensorData.ofFloats(new long[] {dim}, ones), matrixType, 0, 0, fallback));
+                tensors.add(tensor(GgufTensorNames.block(i, "ffn_gate.weight"), TensorData.ofFloats(new long[] {1, dim}, new float[dim]), matrixType, 0, 0, fallback));
+                tensors.add(tensor(GgufTensorNames.block(i, "ffn_up.weight"), TensorData.ofFloats(new long[] {1, dim}, new float[dim]), matrixType, 0, 0, fallback));
+                tensors.add(tensor(GgufTensorNames.block(i, "ffn_down.weight"), TensorData.ofFloats(new long[] {dim, 1}, new float[dim]), matrixType, 0, 0, fallback));
+                if (downBias[i] != null) {
+                    tensors.add(tensor(GgufTensorNames.block(i, "ffn_down.bias"), TensorData.ofFloats(new long[] {dim}, downBias[i]), matrixType, 0, 0, fallback));
+                }
             }
         }
         tensors.add(tensor(GgufTensorNames.OUTPUT_NORM, required(t, LlamaTensorNames.FINAL_NORM, out), matrixType, 0, 0, fallback));
@@ -161,6 +186,47 @@ final class LlamaGgufWriter {
         for (GgufMetadata.Entry e : origin.metadata().entries()) {
             if (e.key().startsWith("tokenizer.")) {
                 md.put(e.key(), e.type(), e.value());
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Per block, the FFN down-projection bias to write, or {@code null} to write the stored one (if any).
+     * A block whose attention was removed but kept an {@code o_proj} bias (structured pruning's bias
+     * compensation) adds a constant to the residual stream; llama.cpp's attention-free blocks have no place
+     * for it, so it is folded into the FFN output bias of the block before, which adds to the same stream.
+     */
+    private static float[][] foldedDownBiases(Map<String, TensorData> t, List<LayerShape> shapes, int dim, Path out) {
+        float[][] bias = new float[shapes.size()][];
+        for (int i = 0; i < shapes.size(); i++) {
+            TensorData own = t.get(LlamaTensorNames.block(i) + "mlp.down_proj.bias");
+            if (own != null) {
+                bias[i] = own.toFloats();
+            }
+        }
+        for (int i = 0; i < shapes.size(); i++) {
+            TensorData o = t.get(LlamaTensorNames.block(i) + "self_attn.o_proj.bias");
+            if (shapes.get(i).numHeads() > 0 || o == null || isZero(o.toFloats())) {
+                continue;
+            }
+            if (i == 0) {
+                throw new UserError("cannot write GGUF " + out + ": block 0 has no attention heads but an o_proj bias, which llama.cpp cannot express");
+            }
+            float[] add = o.toFloats();
+            float[] target = bias[i - 1] != null ? bias[i - 1] : new float[dim];
+            for (int k = 0; k < dim; k++) {
+                target[k] += add[k];
+            }
+            bias[i - 1] = target;
+        }
+        return bias;
+    }
+
+    private static boolean isZero(float[] f) {
+        for (float v : f) {
+            if (v != 0f) {
+                return false;
             }
         }
         return true;

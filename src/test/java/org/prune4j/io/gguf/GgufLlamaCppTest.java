@@ -85,6 +85,30 @@ class GgufLlamaCppTest {
     }
 
     @Test
+    void structurallyPrunedPerLayerModelsLoadAsDeciWithTheSameTokensAndPerplexity() throws Exception {
+        // FLAP with adaptive widths (per-block heads and MLP widths, bias compensation), a block without its MLP,
+        // and a block without its attention: all written as llama.cpp's deci architecture straight from prune
+        String[][] cases = {
+            {"flap", "--method", "flap", "--ratio", "0.3"},
+            {"no-mlp", "--method", "block-influence", "--layers", "1", "--units", "mlp"},
+            {"no-attention", "--method", "block-influence", "--layers", "1", "--units", "attention"},
+        };
+        for (String[] c : cases) {
+            Path gguf = dir.resolve(c[0] + ".gguf");
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("prune", "--model", "stories260K"));
+            args.addAll(java.util.List.of(c).subList(1, c.length));
+            args.addAll(java.util.List.of("--max-eval-windows", "1", "--out", gguf.toString()));
+            assertEquals(0, Main.run(args.toArray(String[]::new)), c[0]);
+            assertEquals("deci", GgufFile.open(gguf).value("general.architecture"), c[0]);
+            Expected e = prune4j(gguf.toString());
+            assertArrayEquals(e.generated, llama.greedy(gguf, e.generated.length), c[0] + ": llama.cpp's greedy tokens");
+            double theirs = llama.perplexity(gguf, evalRows);
+            System.out.printf(Locale.ROOT, "stories260K %s (deci): ppl prune4j %.5f, llama.cpp %.5f%n", c[0], e.ppl, theirs);
+            assertEquals(e.ppl, theirs, e.ppl * 0.005, c[0] + ": perplexity through llama.cpp");
+        }
+    }
+
+    @Test
     void q8AndF16FilesLoadAndStayCloseInPerplexity() throws Exception {
         Expected e = prune4j("stories260K");
         for (String dtype : new String[] {"f16", "q8_0"}) {
