@@ -73,7 +73,7 @@ class GgufLlamaCppTest {
         Path pruned = dir.resolve("wanda50.bin");
         // A small calibration set keeps the test quick; the check is runtime equivalence, not pruning quality.
         Path calib = dir.resolve("calib.txt");
-        java.nio.file.Files.writeString(calib, (prune4j("stories260K").text + "\n").repeat(8));
+        java.nio.file.Files.writeString(calib, (prune4j("stories260K").text + "\n").repeat(32));
         assertEquals(0, Main.run("prune", "--model", "stories260K", "--method", "wanda", "--sparsity", "0.5", "--calib", calib.toString(),
                 "--nsamples", "16", "--seqlen", "128", "--max-eval-windows", "1", "--out", pruned.toString()));
         Path gguf = convert(pruned.toString(), "wanda50.gguf", "f32");
