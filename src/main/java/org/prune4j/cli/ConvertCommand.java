@@ -65,6 +65,9 @@ public final class ConvertCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         String format = to.toLowerCase(Locale.ROOT);
+        if (format.equals("onnx")) {
+            throw new UserError("--to onnx: not supported yet: ONNX export (use --to gguf for llama.cpp, or --to hf)");
+        }
         if (format.equals("gguf")) {
             return new GgufConversion(model, out, dtype, tokenizer, json).run(spec);
         }

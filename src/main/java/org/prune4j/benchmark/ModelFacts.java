@@ -1,4 +1,4 @@
-package org.prune4j.bench;
+package org.prune4j.benchmark;
 
 /**
  * What a benchmarked model costs, printed beside its speed.

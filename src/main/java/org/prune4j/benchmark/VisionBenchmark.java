@@ -1,4 +1,4 @@
-package org.prune4j.bench;
+package org.prune4j.benchmark;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
