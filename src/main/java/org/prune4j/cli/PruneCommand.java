@@ -5,13 +5,25 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.prune4j.prune.SparsityPattern;
-import org.prune4j.prune.llm.AllocationKind;
 import org.prune4j.io.IdsFileSpec;
-import org.prune4j.prune.llm.LlmPruneJob;
-import org.prune4j.prune.llm.LlmPruneSettings;
-import org.prune4j.prune.llm.OneShotMethod;
-import org.prune4j.prune.llm.PruneReport;
+import org.prune4j.pipeline.LlmPruneJob;
+import org.prune4j.pipeline.PruneJobSettings;
+import org.prune4j.pipeline.calibrate.CalibrationSpec;
+import org.prune4j.pipeline.evaluate.EvaluationSpec;
+import org.prune4j.pipeline.load.ModelSpec;
+import org.prune4j.pipeline.load.Residency;
+import org.prune4j.pipeline.prune.AllocationKind;
+import org.prune4j.pipeline.prune.AllocationSpec;
+import org.prune4j.pipeline.prune.PruningSpec;
+import org.prune4j.pipeline.recover.Recovery;
+import org.prune4j.pipeline.report.PruneReport;
+import org.prune4j.pipeline.report.ReportFiles;
+import org.prune4j.pipeline.save.OutputSpec;
+import org.prune4j.prune.SparsityPattern;
+import org.prune4j.prune.method.MethodOptions;
+import org.prune4j.prune.method.PruningMethod;
+import org.prune4j.prune.method.PruningMethods;
+import org.prune4j.prune.method.SparseGptMethod;
 import org.prune4j.prune.structured.StructuredMethod;
 import org.prune4j.UserError;
 import picocli.CommandLine.ArgGroup;
@@ -23,7 +35,7 @@ import picocli.CommandLine.Option;
 @Command(name = "prune", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"One-shot pruning of every Linear in the decoder blocks of a Llama-family model.",
             "Structured methods (flap, wanda-sp, magnitude-sp, taylor, block-influence, angular) remove whole heads, neurons "
-                + "or layers instead (--ratio / --layers): the output is a smaller model; see README 'Structured pruning'.",
+                + "or layers instead (--ratio / --layers): the output is a smaller model; see README 'Structured LLM pruning'.",
             "Blocks are processed one at a time: the dense block's Linear inputs are captured on the calibration "
                 + "sequences, its matrices pruned, the pruned block re-run to feed the next (as SparseGPT and Wanda do).",
             "Writes the pruned model in the input's format (pruned weights stored as zeros) and a JSON report beside it "
@@ -103,6 +115,9 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output path: a llama2.c file or a Hugging Face directory (the input's format). Must differ from the input.")
     Path out;
 
+    @Option(names = "--format", description = "Output format: hf or llama2c (default: the one --out names, e.g. a .bin file is llama2c; else the input's).")
+    String format;
+
     @Option(names = "--json", description = "Print the report as one JSON object on standard output.")
     boolean json;
 
@@ -116,26 +131,31 @@ public final class PruneCommand implements Callable<Integer> {
             return StructuredPruneLauncher.run(this, structuredMethod);
         }
         if (structured.anyGiven()) {
-            throw new UserError("--ratio/--layers/--units/--round-to/--metric/--bias-compensation are for the structured methods ("
+            throw new UserError("--ratio/--layers/--units/--round-to/--metric/--bias-compensation/--taylor are for the structured methods ("
                     + StructuredMethod.names() + "); --method " + method + " takes --sparsity");
         }
         if (sparsity == null) {
             throw new UserError("--method " + method + " needs --sparsity (e.g. 0.5 or 2:4)");
         }
-        OneShotMethod m = OneShotMethod.parse(method);
-        LlmPruneSettings settings = new LlmPruneSettings(m, SparsityPattern.parse(sparsity),
-                AllocationKind.parse(allocation == null ? "uniform" : allocation),
-                owlM, owlLambda, minDensity, nsamples, seqLen, seed, blockSize, percDamp, batch);
-        LlmPruneJob.Io io = new LlmPruneJob.Io(model, tokenizer,
-                calibration == null ? null : calibration.text,
+        MethodOptions options = MethodOptions.none(method);
+        if (method.equalsIgnoreCase(SparseGptMethod.NAME)) {
+            options = options.with(SparseGptMethod.BLOCKSIZE, blockSize).with(SparseGptMethod.PERCDAMP, percDamp);
+        }
+        PruningMethod m = PruningMethods.create(method, options);
+        PruningSpec pruning = new PruningSpec(m, SparsityPattern.parse(sparsity),
+                new AllocationSpec(AllocationKind.parse(allocation == null ? "uniform" : allocation), owlM, owlLambda, minDensity));
+        CalibrationSpec calib = new CalibrationSpec(calibration == null ? null : calibration.text,
                 calibration == null || calibration.ids == null ? null : IdsFileSpec.parse(calibration.ids),
-                evaluation == null ? null : evaluation.text,
+                nsamples, seqLen, seed, batch);
+        EvaluationSpec eval = new EvaluationSpec(evaluation == null ? null : evaluation.text,
                 evaluation == null || evaluation.ids == null ? null : IdsFileSpec.parse(evaluation.ids),
-                evalSeqLen, maxEvalWindows, out);
-        PruneReport report = new LlmPruneJob(System.err).run(io, settings);
+                evalSeqLen, maxEvalWindows);
+        PruneJobSettings settings = new PruneJobSettings(new ModelSpec(model, tokenizer, Residency.AUTO), calib, pruning,
+                Recovery.none(), eval, new OutputSpec(out, format));
+        PruneReport report = new LlmPruneJob(System.err).run(settings);
         PrintStream stdout = System.out;
         if (json) {
-            stdout.println(LlmPruneJob.toJson(report, false));
+            stdout.println(ReportFiles.toJson(report, false));
         } else {
             printSummary(report, stdout);
         }
@@ -151,17 +171,23 @@ public final class PruneCommand implements Callable<Integer> {
         for (Map.Entry<String, Double> e : r.matrices().entrySet()) {
             out.printf(Locale.ROOT, "  %-48s %.4f%n", e.getKey(), e.getValue());
         }
-        out.printf(Locale.ROOT, "  overall sparsity %.5f (%d of %d weights in pruned matrices are zero)%n", r.sparsity(),
-                r.zeroParameters(), r.prunedParameters());
+        out.printf(Locale.ROOT, "  overall sparsity %.5f (%d of the %d weights of the blocks' Linear layers are zero)%n",
+                r.sparsity(), r.zeroParameters(), r.prunedParameters());
         if (r.densePpl() != null) {
             out.printf(Locale.ROOT, "  perplexity: dense %.4f -> pruned %.4f (%+.1f%%) on %s%n", r.densePpl(), r.prunedPpl(),
                     100 * (r.prunedPpl() / r.densePpl() - 1), r.evaluation());
+            out.printf(Locale.ROOT, "  speed: dense %.0f -> pruned %.0f tokens/s (evaluation forward passes, measured in this run)%n",
+                    r.denseTokensPerSecond(), r.prunedTokensPerSecond());
         }
+        if (r.outputBytes() != null) {
+            out.printf(Locale.ROOT, "  file size: %,d bytes -> %,d bytes%n", r.inputBytes(), r.outputBytes());
+        }
+        out.println("  note: " + r.storage());
         StringBuilder st = new StringBuilder();
         r.stageSeconds().forEach((k, v) -> st.append(String.format(Locale.ROOT, " %s %.2fs", k, v)));
         out.printf(Locale.ROOT, "  time:%s; total %.2fs%n", st, r.seconds());
         if (r.output() != null) {
-            out.println("  wrote " + r.output() + " and " + LlmPruneJob.reportPath(Path.of(r.output())));
+            out.println("  wrote " + r.output() + " and " + ReportFiles.reportPath(Path.of(r.output())));
         }
     }
 }

@@ -10,6 +10,7 @@ import org.prune4j.prune.structured.StructuredMethod;
 import org.prune4j.prune.structured.StructuredPruneJob;
 import org.prune4j.prune.structured.StructuredReport;
 import org.prune4j.prune.structured.StructuredSettings;
+import org.prune4j.prune.structured.TaylorVariant;
 import org.prune4j.prune.structured.Units;
 import org.prune4j.prune.structured.WidthAllocation;
 
@@ -27,6 +28,9 @@ final class StructuredPruneLauncher {
         if (o.metric != null && method != StructuredMethod.FLAP) {
             throw new UserError("--metric is FLAP's; --method " + method.cliName() + " has no metric choice");
         }
+        if (o.taylor != null && method != StructuredMethod.TAYLOR) {
+            throw new UserError("--taylor is for --method taylor");
+        }
         if (o.biasCompensation != null && method != StructuredMethod.FLAP) {
             throw new UserError("--bias-compensation is FLAP's; --method " + method.cliName() + " adds no bias");
         }
@@ -42,6 +46,9 @@ final class StructuredPruneLauncher {
         }
         if (o.biasCompensation != null) {
             s = s.withBiasCompensation(o.biasCompensation);
+        }
+        if (o.taylor != null) {
+            s = s.withTaylor(TaylorVariant.parse(o.taylor));
         }
         s = s.withBatch(c.batch);
         StructuredPruneJob.Io io = new StructuredPruneJob.Io(c.model, c.tokenizer,

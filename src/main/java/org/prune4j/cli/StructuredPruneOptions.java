@@ -25,8 +25,13 @@ final class StructuredPruneOptions {
             + "contribution into o_proj/down_proj biases (default: on; --no-bias-compensation turns it off).")
     Boolean biasCompensation;
 
+    @Option(names = "--taylor", description = "taylor: element (Σ|W·∂L/∂W| per unit, LLM-Pruner's param_first) or vector "
+            + "(|Σ W·∂L/∂W| per row/column). Default: element.")
+    String taylor;
+
     /** True when any structured-only option was given. */
     boolean anyGiven() {
-        return ratio != null || layers != null || units != null || roundTo != null || metric != null || biasCompensation != null;
+        return ratio != null || layers != null || units != null || roundTo != null || metric != null || biasCompensation != null
+                || taylor != null;
     }
 }

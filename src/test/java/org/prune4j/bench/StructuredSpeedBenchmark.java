@@ -2,7 +2,6 @@ package org.prune4j.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -14,9 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.prune4j.io.TensorData;
-import org.prune4j.model.llama.AttentionContext;
 import org.prune4j.model.llama.CheckpointFormat;
-import org.prune4j.model.llama.DecoderBlock;
 import org.prune4j.model.llama.KvCache;
 import org.prune4j.model.llama.LlamaCheckpoint;
 import org.prune4j.model.llama.LlamaConfig;
@@ -33,12 +30,12 @@ import org.prune4j.prune.structured.WidthAllocation;
 /**
  * Structured-pruning speed benchmark (not a test): a Llama with realistic widths and random weights
  * (hidden 2048, 32 query heads / 4 key/value heads of 64, FFN 5632, vocab 32000 — TinyLlama-1.1B's
- * shapes — with fewer layers than its 22 by default, for this shared machine), pruned with
+ * shapes — with fewer layers than its 22 by default, for the shared 2-core development machine), pruned with
  * magnitude-sp over KV groups and neurons at ratio 0.5 (half of every layer's KV groups and neurons:
  * 50% of the block parameters), physically. Dense and pruned models are timed interleaved:
  * <ul>
- *   <li>prefill: one sequence of 512 tokens through every block into a fresh KV cache, logits of the
- *       last position (what generation needs);</li>
+ *   <li>prefill: one sequence of 512 tokens into a fresh KV cache ({@code LlamaModel.decode}: every
+ *       block, and the classifier on every position);</li>
  *   <li>decode: 32 single-token steps after a 32-token prompt, with the KV cache.</li>
  * </ul>
  * Each measurement: one warm-up, then the median of {@code --reps} repetitions, alternating dense and
@@ -61,7 +58,7 @@ public final class StructuredSpeedBenchmark {
         int reps = intArg(args, "--reps=", 5);
         LlamaConfig c = new LlamaConfig("LlamaForCausalLM", 2048, 5632, layers, 32, 4, 64, 32000, 2048, 10000.0, 1e-5,
                 false, false, 1, 2);
-        System.out.printf(Locale.ROOT, "model: hidden %d, %d layers, %d heads / %d kv heads of %d, FFN %d, vocab %d (random weights)%n",
+        System.out.printf(Locale.ROOT, "model: hidden %d, %d layers, %d heads / %d kv heads of %d, FFN %d, vocab %d (random uniform weights)%n",
                 c.hiddenSize(), c.numLayers(), c.numHeads(), c.numKvHeads(), c.headDim(), c.intermediateSize(), c.vocabSize());
         LlamaCheckpoint dense = random(c, 1);
         try (NDManager dm = NDManager.newBaseManager(); NDManager pm = NDManager.newBaseManager()) {
@@ -107,20 +104,12 @@ public final class StructuredSpeedBenchmark {
         }
     }
 
-    /** Seconds to run {@code prompt} through the blocks into a fresh cache and take the last position's logits. */
+    /** Seconds to run {@code prompt} into a fresh KV cache ({@link LlamaModel#decode}: every block, every position's logits). */
     private static double prefill(LlamaModel model, int[] prompt) {
         long t0 = System.nanoTime();
         try (NDManager scope = NDManager.newBaseManager(); KvCache cache = KvCache.create(model, prompt.length)) {
-            NDArray ids = scope.create(prompt, new Shape(1, prompt.length));
-            NDArray h = model.embed(scope, ids);
-            AttentionContext ctx = AttentionContext.cached(model, scope, 0, prompt.length, cache);
-            for (DecoderBlock b : model.blocks()) {
-                NDArray next = b.forward(h, ctx);
-                h.close();
-                h = next;
-            }
-            NDArray last = h.get(new NDIndex(":, {}:, :", prompt.length - 1));
-            model.head(last).toFloatArray();
+            NDArray logits = model.decode(scope, prompt, 0, cache);
+            logits.get(prompt.length - 1).toFloatArray();
         }
         return (System.nanoTime() - t0) / 1e9;
     }
@@ -145,7 +134,7 @@ public final class StructuredSpeedBenchmark {
     }
 
     private static LlamaCheckpoint random(LlamaConfig c, long seed) {
-        Random rnd = new Random(seed);
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
         Map<String, TensorData> t = new LinkedHashMap<>();
         long d = c.hiddenSize();
         long q = c.qDim();
@@ -168,10 +157,13 @@ public final class StructuredSpeedBenchmark {
         return new LlamaCheckpoint(c, t, CheckpointFormat.HF, Path.of("random"), null);
     }
 
-    private static void put(Map<String, TensorData> t, String name, Random rnd, float scale, long rows, long cols) {
+    /** Uniform in ±scale·√3 (standard deviation {@code scale}): fast to draw, and speed does not depend on the values. */
+    private static void put(Map<String, TensorData> t, String name, java.util.SplittableRandom rnd, float scale, long rows,
+            long cols) {
         float[] v = new float[Math.toIntExact(rows * cols)];
+        double a = scale * Math.sqrt(3);
         for (int i = 0; i < v.length; i++) {
-            v[i] = (float) (rnd.nextGaussian() * scale);
+            v[i] = (float) ((rnd.nextDouble() * 2 - 1) * a);
         }
         t.put(name, TensorData.ofFloats(new long[] {rows, cols}, v));
     }

@@ -51,6 +51,14 @@ class StructuredPruneCommandTest {
         CliRun gen = CliRun.of("generate", "--model", out.toString(), "--steps", "20");
         assertEquals(0, gen.code(), gen.err());
         assertFalse(gen.out().isBlank());
+        // the per-layer-shaped directory can be pruned again, unstructured and structured
+        CliRun again = CliRun.of("prune", "--model", out.toString(), "--method", "magnitude", "--sparsity", "0.5",
+                "--out", dir.resolve("again").toString(), "--json");
+        assertEquals(0, again.code(), again.err());
+        CliRun deeper = CliRun.of("prune", "--model", out.toString(), "--method", "magnitude-sp", "--ratio", "0.2",
+                "--out", dir.resolve("deeper").toString(), "--json");
+        assertEquals(0, deeper.code(), deeper.err());
+        assertTrue(deeper.json().get("params_after").asLong() < j.get("params_after").asLong());
     }
 
     @Test
@@ -90,8 +98,8 @@ class StructuredPruneCommandTest {
                 .assertUserError("either --ratio or --layers");
         CliRun.of("prune", "--model", "stories260K", "--method", "flap", "--ratio", "0.3", "--units", "rows", "--out", o)
                 .assertUserError("unknown unit 'rows'");
-        CliRun.of("prune", "--model", "stories260K", "--method", "taylor", "--ratio", "0.3", "--out", o)
-                .assertUserError("not supported yet");
+        CliRun.of("prune", "--model", "stories260K", "--method", "taylor", "--ratio", "0.3", "--taylor", "third", "--out", o)
+                .assertUserError("--taylor third");
         CliRun.of("prune", "--model", "stories260K", "--method", "flap", "--ratio", "0.3", "--out", dir.resolve("x.bin").toString())
                 .assertUserError("write a Hugging Face directory instead");
         Path bad = dir.resolve("badheads");

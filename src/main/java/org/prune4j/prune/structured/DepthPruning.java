@@ -8,10 +8,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.prune4j.UserError;
-import org.prune4j.model.llama.AttentionContext;
+import org.prune4j.nn.HookHandle;
 import org.prune4j.model.llama.DecoderBlock;
 import org.prune4j.model.llama.LlamaModel;
-import org.prune4j.prune.llm.CalibrationSet;
+import org.prune4j.pipeline.calibrate.CalibrationSet;
 
 /**
  * The layer-removing methods, measured on the dense model's hidden states over the calibration rows.
@@ -88,43 +88,53 @@ final class DepthPruning {
             LayerPlan p = new LayerPlan(hit && unit == DepthUnit.ATTENTION ? new int[0] : LayerPlan.range(w.heads()),
                     hit && unit == DepthUnit.MLP ? new int[0] : LayerPlan.range(w.neurons()), null, null);
             if (unit != DepthUnit.LAYERS) {
-                org.prune4j.prune.structured.BlockSurgery.apply(b, p, model.manager());
+                BlockSurgery.apply(b, p, model.manager());
             }
             plans.add(p);
         }
         return new StructuredPlan(plans, unit == DepthUnit.LAYERS ? removed : new int[0]);
     }
 
-    /** Per layer (or sublayer of the given kind), Σ over tokens of 1 − cos(before, after). */
+    /**
+     * Per layer (or sublayer of the given kind), Σ over tokens of 1 − cos(before, after), read by forward
+     * hooks while the calibration rows advance: the input norm sees the block input, the post-attention
+     * norm the residual stream after attention, the block its output.
+     */
     private double[] blockInfluence(LlamaModel model, CalibrationSet calib, DepthUnit unit) {
         List<DecoderBlock> blocks = model.blocks();
         double[] bi = new double[blocks.size()];
         try (CalibrationPass pass = new CalibrationPass(model, calib, settings.batch())) {
             for (DecoderBlock b : blocks) {
-                boolean last = b.index() == blocks.size() - 1;
-                List<NDArray> out = pass.run(b);
-                for (int k = 0; k < out.size(); k++) {
-                    NDArray in = pass.hidden().get(k);
-                    try (NDManager scope = in.getManager().newSubManager()) {
-                        NDArray before;
-                        NDArray after;
-                        if (unit == DepthUnit.LAYERS) {
-                            before = in;
-                            after = last ? model.backbone().norm().forward(out.get(k)) : out.get(k);
-                        } else {
-                            AttentionContext ctx = AttentionContext.causal(model, scope, calib.seqLen());
-                            in.tempAttach(scope);
-                            NDArray h = in.add(b.selfAttn().forward(b.inputLayernorm().forward(in), ctx));
-                            before = unit == DepthUnit.ATTENTION ? in : h;
-                            after = unit == DepthUnit.ATTENTION ? h : out.get(k);
-                        }
-                        bi[b.index()] += sumOneMinusCos(before, after);
-                        if (after != out.get(k)) {
-                            after.tempAttach(scope);
-                        }
+                int i = b.index();
+                boolean last = i == blocks.size() - 1;
+                NDArray[] residual = new NDArray[2]; // block input, stream after attention (valid during one batch)
+                List<HookHandle> hooks = new ArrayList<>();
+                hooks.add(b.inputLayernorm().addForwardHook((m, in, out) -> residual[0] = in));
+                hooks.add(b.postAttentionLayernorm().addForwardHook((m, in, out) -> {
+                    residual[1] = in;
+                    if (unit == DepthUnit.ATTENTION) {
+                        bi[i] += sumOneMinusCos(residual[0], in);
                     }
+                }));
+                hooks.add(b.addForwardHook((m, in, out) -> {
+                    if (unit == DepthUnit.LAYERS) {
+                        try (NDManager scope = out.getManager().newSubManager()) {
+                            NDArray after = out;
+                            if (last) {
+                                after = model.backbone().norm().forward(out);
+                                after.attach(scope);
+                            }
+                            bi[i] += sumOneMinusCos(in, after);
+                        }
+                    } else if (unit == DepthUnit.MLP) {
+                        bi[i] += sumOneMinusCos(residual[1], out);
+                    }
+                }));
+                try {
+                    pass.advance(b);
+                } finally {
+                    hooks.forEach(HookHandle::close);
                 }
-                pass.advance(out);
             }
         }
         return bi;
@@ -148,25 +158,30 @@ final class DepthPruning {
         int layers = blocks.size();
         int rows = calib.rows();
         int t = calib.seqLen();
-        float[][][] last = new float[layers][][];
+        List<List<float[]>> last = new ArrayList<>();
         try (CalibrationPass pass = new CalibrationPass(model, calib, settings.batch())) {
             for (DecoderBlock b : blocks) {
-                List<NDArray> out = pass.run(b);
                 List<float[]> vecs = new ArrayList<>();
-                for (NDArray o : out) {
-                    NDArray x = o.get(new NDIndex(":, {}, :", t - 1));
-                    if (b.index() == layers - 1) {
-                        x = model.backbone().norm().forward(x);
+                boolean isLast = b.index() == layers - 1;
+                try (HookHandle h = b.addForwardHook((m, in, out) -> {
+                    try (NDManager scope = out.getManager().newSubManager()) {
+                        NDArray x = out.get(new NDIndex(":, {}, :", t - 1));
+                        x.attach(scope);
+                        if (isLast) {
+                            x = model.backbone().norm().forward(x);
+                            x.attach(scope);
+                        }
+                        long r = x.getShape().get(0);
+                        long d = x.getShape().get(1);
+                        float[] all = x.toFloatArray();
+                        for (int k = 0; k < r; k++) {
+                            vecs.add(Arrays.copyOfRange(all, (int) (k * d), (int) ((k + 1) * d)));
+                        }
                     }
-                    long r = x.getShape().get(0);
-                    long d = x.getShape().get(1);
-                    float[] all = x.toFloatArray();
-                    for (int i = 0; i < r; i++) {
-                        vecs.add(Arrays.copyOfRange(all, (int) (i * d), (int) ((i + 1) * d)));
-                    }
+                })) {
+                    pass.advance(b);
                 }
-                last[b.index()] = vecs.toArray(new float[0][]);
-                pass.advance(out);
+                last.add(vecs);
             }
         }
         double[] dist = new double[layers - n];
@@ -177,7 +192,7 @@ final class DepthPruning {
                 int to = Math.min(rows, from + PRUNEME_BATCH);
                 double s = 0;
                 for (int r = from; r < to; r++) {
-                    s += angular(last[i][r], last[i + n][r]);
+                    s += angular(last.get(i).get(r), last.get(i + n).get(r));
                 }
                 sumOfBatchMeans += s / (to - from);
                 batches++;

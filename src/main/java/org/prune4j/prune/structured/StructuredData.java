@@ -9,7 +9,7 @@ import org.prune4j.eval.TokenWindows;
 import org.prune4j.io.IdsFileSpec;
 import org.prune4j.model.BundledModels;
 import org.prune4j.model.llama.LlamaCheckpoint;
-import org.prune4j.prune.llm.CalibrationSet;
+import org.prune4j.pipeline.calibrate.CalibrationSet;
 import org.prune4j.tokenizer.Tokenizer;
 import org.prune4j.tokenizer.Tokenizers;
 

@@ -29,7 +29,7 @@ import org.prune4j.model.llama.CheckpointFormat;
 import org.prune4j.model.llama.LlamaCheckpoint;
 import org.prune4j.model.llama.LlamaModel;
 import org.prune4j.model.llama.LlamaTensorNames;
-import org.prune4j.prune.llm.CalibrationSet;
+import org.prune4j.pipeline.calibrate.CalibrationSet;
 import org.prune4j.tokenizer.Tokenizer;
 
 /**
@@ -70,7 +70,6 @@ public final class StructuredPruneJob {
         long t0 = System.nanoTime();
         Map<String, Double> stages = new LinkedHashMap<>();
         long lap = System.nanoTime();
-        StructuredPruner.checkSupported(s.method());
         LlamaCheckpoint ckpt = ModelLocator.loadLlama(io.model(), io.tokenizer());
         boolean llama2cOut = checkOutput(io, ckpt);
         checkAmounts(s, LayerShape.of(ckpt));

@@ -4,7 +4,7 @@ import java.io.PrintStream;
 import org.prune4j.UserError;
 import org.prune4j.model.llama.LlamaCheckpoint;
 import org.prune4j.model.llama.LlamaModel;
-import org.prune4j.prune.llm.CalibrationSet;
+import org.prune4j.pipeline.calibrate.CalibrationSet;
 
 /**
  * Structured pruning of a loaded Llama-family model: runs the method of the settings, physically cuts
@@ -29,20 +29,11 @@ public final class StructuredPruner {
      */
     public StructuredPlan prune(LlamaModel model, CalibrationSet calib) {
         StructuredMethod m = settings.method();
-        checkSupported(m);
         if (m.needsCalibration() && calib == null) {
             throw new UserError("--method " + m.cliName() + " needs calibration data: --calib FILE or --calib-ids FILE");
         }
         return m.removesWidth() ? new WidthPruning(settings, log).prune(model, calib)
                 : new DepthPruning(settings, log).prune(model, calib);
-    }
-
-    /** A {@link UserError} for a method that is not implemented yet. */
-    public static void checkSupported(StructuredMethod m) {
-        if (m == StructuredMethod.TAYLOR) {
-            throw new UserError("--method taylor: not supported yet: first-order Taylor importance needs correct gradients"
-                    + " through the Llama model (use flap, wanda-sp or magnitude-sp)");
-        }
     }
 
     /** The pruned model's current weights as a checkpoint, without the layers {@code plan} removes (the rest renumbered). */

@@ -13,10 +13,11 @@ import org.prune4j.UserError;
  * @param layers layers (or sublayers) to remove (layer methods), or 0 with {@code ratio}
  * @param roundTo MLP widths are kept at multiples of this ({@code 1}: no rounding)
  * @param biasCompensation FLAP: fold the removed channels' mean contribution into o_proj/down_proj biases
+ * @param taylor taylor's variant (taylor only)
  * @param batch calibration rows per forward pass ({@code 0}: automatic, a few MiB of activations per pass)
  */
 public record StructuredSettings(StructuredMethod method, Units units, WidthAllocation allocation, FlapMetric metric,
-        double ratio, int layers, int roundTo, boolean biasCompensation, int batch) {
+        double ratio, int layers, int roundTo, boolean biasCompensation, TaylorVariant taylor, int batch) {
 
     public StructuredSettings {
         if (ratio != 0 && layers != 0) {
@@ -50,26 +51,31 @@ public record StructuredSettings(StructuredMethod method, Units units, WidthAllo
     public static StructuredSettings defaults(StructuredMethod method, double ratio, int layers) {
         return new StructuredSettings(method, Units.defaults(method),
                 method == StructuredMethod.FLAP ? WidthAllocation.ADAPTIVE : WidthAllocation.UNIFORM, FlapMetric.WIFV,
-                ratio, layers, 1, method == StructuredMethod.FLAP, 0);
+                ratio, layers, 1, method == StructuredMethod.FLAP, TaylorVariant.ELEMENT, 0);
     }
 
     /** These settings with other units, allocation and rounding. */
     public StructuredSettings with(Units u, WidthAllocation a, int round) {
-        return new StructuredSettings(method, u, a, metric, ratio, layers, round, biasCompensation, batch);
+        return new StructuredSettings(method, u, a, metric, ratio, layers, round, biasCompensation, taylor, batch);
     }
 
     /** These settings with another FLAP metric. */
     public StructuredSettings withMetric(FlapMetric m) {
-        return new StructuredSettings(method, units, allocation, m, ratio, layers, roundTo, biasCompensation, batch);
+        return new StructuredSettings(method, units, allocation, m, ratio, layers, roundTo, biasCompensation, taylor, batch);
     }
 
     /** These settings with bias compensation on or off. */
     public StructuredSettings withBiasCompensation(boolean on) {
-        return new StructuredSettings(method, units, allocation, metric, ratio, layers, roundTo, on, batch);
+        return new StructuredSettings(method, units, allocation, metric, ratio, layers, roundTo, on, taylor, batch);
+    }
+
+    /** These settings with another Taylor variant. */
+    public StructuredSettings withTaylor(TaylorVariant t) {
+        return new StructuredSettings(method, units, allocation, metric, ratio, layers, roundTo, biasCompensation, t, batch);
     }
 
     /** These settings with another calibration batch. */
     public StructuredSettings withBatch(int rows) {
-        return new StructuredSettings(method, units, allocation, metric, ratio, layers, roundTo, biasCompensation, rows);
+        return new StructuredSettings(method, units, allocation, metric, ratio, layers, roundTo, biasCompensation, taylor, rows);
     }
 }

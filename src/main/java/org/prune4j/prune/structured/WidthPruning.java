@@ -6,7 +6,7 @@ import java.util.List;
 import org.prune4j.model.llama.DecoderBlock;
 import org.prune4j.model.llama.LlamaModel;
 import org.prune4j.nn.HookHandle;
-import org.prune4j.prune.llm.CalibrationSet;
+import org.prune4j.pipeline.calibrate.CalibrationSet;
 
 /**
  * The lifecycle of the width methods (magnitude-sp, wanda-sp, FLAP) on a loaded model: statistics,
@@ -43,6 +43,8 @@ final class WidthPruning {
             case WANDA_SP -> settings.allocation() == WidthAllocation.UNIFORM ? sequentialWanda(model, calib, widths)
                     : densePass(model, calib, widths);
             case FLAP -> densePass(model, calib, widths);
+            case TAYLOR -> apply(model, widths, TaylorScores.of(model, calib,
+                    settings.batch() > 0 ? settings.batch() : CalibrationPass.autoBatch(model, calib.seqLen()), settings.taylor()), null);
             default -> throw new IllegalStateException(settings.method() + " is not a width method");
         };
     }
@@ -80,15 +82,13 @@ final class WidthPruning {
     private static ChannelStatistics[] measure(DecoderBlock block, CalibrationPass pass, boolean fluctuation, boolean advance) {
         ChannelStatistics o = new ChannelStatistics(Math.toIntExact(block.selfAttn().oProj().inFeatures()), fluctuation);
         ChannelStatistics d = new ChannelStatistics(Math.toIntExact(block.mlp().downProj().inFeatures()), fluctuation);
-        List<ai.djl.ndarray.NDArray> out;
         try (HookHandle ho = block.selfAttn().oProj().addForwardHook(o);
                 HookHandle hd = block.mlp().downProj().addForwardHook(d)) {
-            out = pass.run(block);
-        }
-        if (advance) {
-            pass.advance(out);
-        } else {
-            CalibrationPass.discard(out);
+            if (advance) {
+                pass.advance(block);
+            } else {
+                pass.observe(block);
+            }
         }
         return new ChannelStatistics[] {o, d};
     }
@@ -106,7 +106,7 @@ final class WidthPruning {
                 LayerPlan plan = new LayerPlan(k.heads(), k.neurons(), null, null);
                 BlockSurgery.apply(block, plan, model.manager());
                 plans.add(plan);
-                pass.advance(pass.run(block));
+                pass.advance(block);
                 log.printf("pruned layer %d: %d heads, %d neurons kept%n", l, k.heads().length, k.neurons().length);
             }
         }

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.prune4j.io.hf.LayerShape;
 import org.prune4j.model.llama.LlamaCheckpoint;
 import org.prune4j.model.llama.LlamaModel;
-import org.prune4j.prune.llm.CalibrationSet;
+import org.prune4j.pipeline.calibrate.CalibrationSet;
 
 /**
  * For every method and unit kind, the physically pruned model (smaller matrices, key/value heads laid
@@ -33,6 +33,8 @@ class PhysicalRemovalTest {
             "flap; kv-groups; uniform; 0.5",
             "flap; query-heads,neurons; adaptive; 0.3",
             "flap; neurons; uniform; 0.5",
+            "taylor; heads,neurons; uniform; 0.3",
+            "taylor; kv-groups,neurons; adaptive; 0.4",
             "block-influence; layers; -; 2",
             "block-influence; attention; -; 2",
             "block-influence; mlp; -; 1",

@@ -20,7 +20,7 @@ import org.prune4j.model.ModelLocator;
 import org.prune4j.model.llama.LlamaCheckpoint;
 import org.prune4j.model.llama.LlamaModel;
 import org.prune4j.model.llama.LlamaTensorNames;
-import org.prune4j.prune.llm.CalibrationSet;
+import org.prune4j.pipeline.calibrate.CalibrationSet;
 
 /** The stories260K models, protocol rows and reference values the structured tests share. */
 final class StructuredFixtures {
