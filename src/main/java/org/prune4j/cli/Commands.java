@@ -14,6 +14,7 @@ final class Commands {
         cl.addSubcommand(new EvalCommand());
         cl.addSubcommand(new GenerateCommand());
         cl.addSubcommand(new InspectCommand());
+        cl.addSubcommand(new BenchCommand());
         cl.addSubcommand(TrainCommand.create());
         cl.addSubcommand(LotteryCommand.create());
         cl.addSubcommand(new RecoverCommand());

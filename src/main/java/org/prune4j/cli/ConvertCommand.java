@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
  * the rotary layouts); the input is never modified and the output appears only when complete.
  */
 @Command(name = "convert", mixinStandardHelpOptions = true,
-        description = "Convert a Llama-family checkpoint between Hugging Face and llama2.c formats.")
+        description = "Convert a Llama-family checkpoint between Hugging Face, llama2.c and GGUF formats.")
 public final class ConvertCommand implements Callable<Integer> {
     private static final Pattern BYTE_SIZE = Pattern.compile("(\\d+)\\s*([kmgt]i?b?|b)?", Pattern.CASE_INSENSITIVE);
 
@@ -37,7 +37,7 @@ public final class ConvertCommand implements Callable<Integer> {
             description = "Model: a bundled name (stories260K), a llama2.c file or a Hugging Face directory.")
     String model;
 
-    @Option(names = "--to", required = true, paramLabel = "FORMAT", description = "Output format: hf or llama2c.")
+    @Option(names = "--to", required = true, paramLabel = "FORMAT", description = "Output format: hf, llama2c or gguf.")
     String to;
 
     @Option(names = "--out", required = true, paramLabel = "PATH",
@@ -45,7 +45,7 @@ public final class ConvertCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--dtype", paramLabel = "TYPE",
-            description = "Storage dtype: f32, f16 or bf16 (default: keep; llama2.c is always f32).")
+            description = "Storage dtype: f32, f16 or bf16; for gguf also q8_0 (default: keep; llama2.c is always f32).")
     String dtype;
 
     @Option(names = "--tokenizer", paramLabel = "PATH",
@@ -65,8 +65,14 @@ public final class ConvertCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         String format = to.toLowerCase(Locale.ROOT);
+        if (format.equals("onnx")) {
+            throw new UserError("--to onnx: not supported yet: ONNX export (use --to gguf for llama.cpp, or --to hf)");
+        }
+        if (format.equals("gguf")) {
+            return new GgufConversion(model, out, dtype, tokenizer, json).run(spec);
+        }
         if (!format.equals("hf") && !format.equals("llama2c")) {
-            throw new UserError("--to: unknown format '" + to + "' (expected hf or llama2c)");
+            throw new UserError("--to: unknown format '" + to + "' (expected hf, llama2c or gguf)");
         }
         org.prune4j.io.OutputLocation.check("--out", out);
         DType storage = dtype == null ? null : parseDtype(dtype);

@@ -143,8 +143,10 @@ class ConvertCommandTest {
         assertArrayEquals(before, Files.readAllBytes(src));
 
         Path out = tmp.resolve("out");
-        assertUserError(run("convert", "--model", src.toString(), "--to", "gguf", "--out", out.toString()),
-                "--to: unknown format 'gguf' (expected hf or llama2c)");
+        assertUserError(run("convert", "--model", src.toString(), "--to", "safetensors", "--out", out.toString()),
+                "--to: unknown format 'safetensors' (expected hf, llama2c or gguf)");
+        assertUserError(run("convert", "--model", src.toString(), "--to", "onnx", "--out", out.toString()),
+                "--to onnx: not supported yet");
         assertUserError(run("convert", "--model", src.toString(), "--to", "hf", "--out", out.toString(), "--dtype", "int8"),
                 "--dtype: unknown type 'int8'");
         assertUserError(run("convert", "--model", src.toString(), "--to", "llama2c", "--out", out.toString(), "--dtype", "f16"),

@@ -16,7 +16,7 @@ enum FileSignature {
     /** A safetensors file: 8-byte header length, then a JSON object. */
     SAFETENSORS("a single safetensors file; pass its Hugging Face model directory (with config.json) instead"),
     /** A GGUF file. */
-    GGUF("a GGUF file; reading GGUF is not supported yet"),
+    GGUF("a GGUF file"),
     /** None of the above. */
     UNKNOWN("");
 

@@ -11,7 +11,7 @@ import org.prune4j.model.llama.LlamaCheckpoint;
  * {@link #READERS} (more specific readers first: llama2.c, which has no magic number, comes last).
  */
 public final class ModelReaders {
-    private static final List<ModelReader> READERS = List.of(new HfDirectoryReader(), new Llama2cReader());
+    private static final List<ModelReader> READERS = List.of(new HfDirectoryReader(), new GgufReader(), new Llama2cReader());
 
     private ModelReaders() {}
 

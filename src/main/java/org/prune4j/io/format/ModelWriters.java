@@ -15,11 +15,12 @@ import org.prune4j.model.llama.CheckpointFormat;
 public final class ModelWriters {
     private static final Map<String, ModelWriter> REGISTRY = new LinkedHashMap<>();
     /** Output path suffix to the planned format it names. */
-    private static final Map<String, String> NOT_YET = Map.of(".gguf", "gguf", ".onnx", "onnx");
+    private static final Map<String, String> NOT_YET = Map.of(".onnx", "onnx");
 
     static {
         register(new HfDirectoryWriter());
         register(new Llama2cWriter());
+        register(new GgufWriter());
     }
 
     private ModelWriters() {}

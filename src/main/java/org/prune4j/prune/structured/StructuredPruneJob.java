@@ -19,6 +19,7 @@ import org.prune4j.io.AtomicOutput;
 import org.prune4j.io.DType;
 import org.prune4j.io.IdsFileSpec;
 import org.prune4j.io.TensorData;
+import org.prune4j.io.gguf.GgufFormat;
 import org.prune4j.io.hf.HfFormat;
 import org.prune4j.io.hf.HfWriteOptions;
 import org.prune4j.io.hf.LayerShape;
@@ -198,14 +199,16 @@ public final class StructuredPruneJob {
             return ckpt.format() == CheckpointFormat.LLAMA2C;
         }
         String name = io.out().getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".gguf")) {
-            throw new UserError("--out " + io.out() + ": not supported yet: GGUF output of a structurally pruned model"
-                    + " (write a Hugging Face directory: a path without .gguf)");
-        }
         Path in = ckpt.source().toAbsolutePath().normalize();
         Path out = io.out().toAbsolutePath().normalize();
         if (in.equals(out) || (Files.isDirectory(in) && out.startsWith(in))) {
             throw new UserError("--out " + io.out() + ": is the input model; write the pruned model somewhere else");
+        }
+        if (GgufFormat.hasExtension(out)) {
+            if (Files.isDirectory(out)) {
+                throw new UserError("--out " + io.out() + ": is a directory; a GGUF model is a file");
+            }
+            return false; // GGUF (llama.cpp's deci architecture when the blocks differ), see save
         }
         boolean bin = name.endsWith(".bin");
         if (bin && Files.isDirectory(out)) {
@@ -218,7 +221,9 @@ public final class StructuredPruneJob {
     }
 
     private void save(LlamaCheckpoint pruned, LlamaCheckpoint input, Path out, boolean llama2c) {
-        if (llama2c) {
+        if (GgufFormat.hasExtension(out)) {
+            GgufFormat.write(pruned, out, GgufFormat.storageTypeOf(input));
+        } else if (llama2c) {
             Llama2cFormat.write(pruned, out);
             copyTokenizerBeside(input, out);
         } else {

@@ -35,7 +35,7 @@ class ModelFormatsTest {
         Path pickle = Files.write(dir.resolve("legacy.th"), new byte[] {(byte) 0x80, 2, 'c', 0, 0, 0, 0, 0, 0, 0});
         assertTrue(failure(pickle).contains("PyTorch checkpoint (legacy pickle)"), failure(pickle));
         Path gguf = Files.write(dir.resolve("m.gguf"), new byte[] {'G', 'G', 'U', 'F', 3, 0, 0, 0, 0, 0});
-        assertTrue(failure(gguf).contains("GGUF is not supported yet"), failure(gguf));
+        assertTrue(failure(gguf).contains("corrupt GGUF"), failure(gguf));
         Path st = dir.resolve("w.safetensors");
         SafetensorsWriter.write(st, Map.of("w", TensorData.ofFloats(new long[] {2}, new float[] {1, 2})), Map.of());
         assertTrue(failure(st).contains("single safetensors file"), failure(st));
@@ -51,11 +51,14 @@ class ModelFormatsTest {
         Path hfDir = Files.createDirectories(dir.resolve("hfdir"));
         Files.writeString(hfDir.resolve("config.json"), "{}");
         assertEquals("hf", ModelWriters.forOutput(hfDir, null, CheckpointFormat.LLAMA2C).name());
-        assertTrue(assertThrows(UserError.class, () -> ModelWriters.forOutput(dir.resolve("m.gguf"), null,
-                CheckpointFormat.HF)).getMessage().contains("gguf is not supported yet"));
+        assertEquals("gguf", ModelWriters.forOutput(dir.resolve("m.gguf"), null, CheckpointFormat.HF).name());
+        assertEquals("gguf", ModelWriters.forOutput(dir.resolve("out"), "gguf", CheckpointFormat.HF).name());
+        assertEquals("gguf", ModelWriters.forOutput(dir.resolve("out"), null, CheckpointFormat.GGUF).name());
+        assertTrue(assertThrows(UserError.class, () -> ModelWriters.forOutput(dir.resolve("m.onnx"), null,
+                CheckpointFormat.HF)).getMessage().contains("onnx is not supported yet"));
         assertTrue(assertThrows(UserError.class, () -> ModelWriters.byName("onnx")).getMessage()
                 .contains("not supported yet"));
         assertTrue(assertThrows(UserError.class, () -> ModelWriters.byName("tflite")).getMessage()
-                .contains("unknown format (hf, llama2c)"));
+                .contains("unknown format (hf, llama2c, gguf)"));
     }
 }
