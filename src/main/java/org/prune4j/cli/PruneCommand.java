@@ -5,13 +5,10 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.prune4j.prune.SparsityPattern;
-import org.prune4j.prune.llm.AllocationKind;
-import org.prune4j.io.IdsFileSpec;
-import org.prune4j.prune.llm.LlmPruneJob;
-import org.prune4j.prune.llm.LlmPruneSettings;
-import org.prune4j.prune.llm.OneShotMethod;
-import org.prune4j.prune.llm.PruneReport;
+import org.prune4j.api.Prune4j;
+import org.prune4j.api.PruneResult;
+import org.prune4j.api.Recipe;
+import org.prune4j.api.RecipeFormat;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -101,47 +98,44 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as one JSON object on standard output.")
     boolean json;
 
+    @Option(names = "--print-recipe", description = "Print the recipe of this run as YAML (for prune4j run) and exit without running.")
+    boolean printRecipe;
+
     @Override
     public Integer call() {
-        OneShotMethod m = OneShotMethod.parse(method);
-        LlmPruneSettings settings = new LlmPruneSettings(m, SparsityPattern.parse(sparsity), AllocationKind.parse(allocation),
-                owlM, owlLambda, minDensity, nsamples, seqLen, seed, blockSize, percDamp, batch);
-        LlmPruneJob.Io io = new LlmPruneJob.Io(model, tokenizer,
-                calibration == null ? null : calibration.text,
-                calibration == null || calibration.ids == null ? null : IdsFileSpec.parse(calibration.ids),
-                evaluation == null ? null : evaluation.text,
-                evaluation == null || evaluation.ids == null ? null : IdsFileSpec.parse(evaluation.ids),
-                evalSeqLen, maxEvalWindows, out);
-        PruneReport report = new LlmPruneJob(System.err).run(io, settings);
+        Recipe recipe = PruneFlagsRecipe.of(this);
         PrintStream stdout = System.out;
+        if (printRecipe) {
+            stdout.print(RecipeFormat.toYaml(recipe));
+            return 0;
+        }
+        PruneResult result = Prune4j.run(recipe, System.err);
         if (json) {
-            stdout.println(LlmPruneJob.toJson(report, false));
+            stdout.println(result.toJson(false));
         } else {
-            printSummary(report, stdout);
+            printSummary(result, stdout);
         }
         return 0;
     }
 
-    static void printSummary(PruneReport r, PrintStream out) {
+    static void printSummary(PruneResult r, PrintStream out) {
         out.printf(Locale.ROOT, "pruned %s with %s at %s (%s allocation)%n", r.model(), r.method(), r.pattern(), r.allocation());
-        if (r.calibration() != null) {
-            out.println("  calibration: " + r.calibration());
-        }
+        r.calibration().ifPresent(c -> out.println("  calibration: " + c));
         out.printf(Locale.ROOT, "  %-48s %s%n", "matrix", "sparsity");
-        for (Map.Entry<String, Double> e : r.matrices().entrySet()) {
+        for (Map.Entry<String, Double> e : r.matrixSparsity().entrySet()) {
             out.printf(Locale.ROOT, "  %-48s %.4f%n", e.getKey(), e.getValue());
         }
         out.printf(Locale.ROOT, "  overall sparsity %.5f (%d of %d weights in pruned matrices are zero)%n", r.sparsity(),
                 r.zeroParameters(), r.prunedParameters());
-        if (r.densePpl() != null) {
-            out.printf(Locale.ROOT, "  perplexity: dense %.4f -> pruned %.4f (%+.1f%%) on %s%n", r.densePpl(), r.prunedPpl(),
-                    100 * (r.prunedPpl() / r.densePpl() - 1), r.evaluation());
+        if (r.densePerplexity().isPresent()) {
+            double dense = r.densePerplexity().getAsDouble();
+            double pruned = r.prunedPerplexity().getAsDouble();
+            out.printf(Locale.ROOT, "  perplexity: dense %.4f -> pruned %.4f (%+.1f%%) on %s%n", dense, pruned,
+                    100 * (pruned / dense - 1), r.evaluation().orElse(""));
         }
         StringBuilder st = new StringBuilder();
         r.stageSeconds().forEach((k, v) -> st.append(String.format(Locale.ROOT, " %s %.2fs", k, v)));
         out.printf(Locale.ROOT, "  time:%s; total %.2fs%n", st, r.seconds());
-        if (r.output() != null) {
-            out.println("  wrote " + r.output() + " and " + LlmPruneJob.reportPath(Path.of(r.output())));
-        }
+        r.output().ifPresent(o -> out.println("  wrote " + o + " and " + Prune4j.reportPath(o)));
     }
 }

@@ -65,11 +65,14 @@ public final class LlmPruneJob {
      * @param evalText evaluation text, or null
      * @param evalIds evaluation id rows, or null
      * @param evalSeqLen evaluation window length for text ({@code 0}: the model's context)
-     * @param maxEvalWindows at most this many evaluation windows ({@code 0}: all)
+     * @param maxEvalWindows at most this many evaluation windows ({@code 0}: all; {@link #NO_EVALUATION}: none)
      * @param out where the pruned model goes (same format as the input), or null to skip saving
      */
     public record Io(String model, Path tokenizer, Path calibText, IdsFileSpec calibIds, Path evalText,
-            IdsFileSpec evalIds, int evalSeqLen, int maxEvalWindows, Path out) {}
+            IdsFileSpec evalIds, int evalSeqLen, int maxEvalWindows, Path out) {
+        /** {@link #maxEvalWindows} value that skips evaluation, even a bundled model's protocol. */
+        public static final int NO_EVALUATION = -1;
+    }
 
     private final PrintStream log;
 
@@ -227,6 +230,9 @@ public final class LlmPruneJob {
     }
 
     private static int[][] evaluationRows(Io io, LlamaCheckpoint ckpt, Tokenizer tok) {
+        if (io.maxEvalWindows() == Io.NO_EVALUATION) {
+            return null;
+        }
         int context = ckpt.config().maxPositions();
         if (io.evalIds() != null) {
             CalibrationSet rows = CalibrationSet.fromIds(io.evalIds().read(), io.evalIds().toString(),
