@@ -49,8 +49,7 @@ public final class RecipeFormat {
         try {
             root = YAML.readTree(yaml);
         } catch (JsonProcessingException e) {
-            throw new UserError(source + ": not a valid recipe: line " + e.getLocation().getLineNr() + ": "
-                    + e.getOriginalMessage().lines().findFirst().orElse("").strip());
+            throw new UserError(source + ": not a valid recipe: " + problem(e));
         }
         return fromTree(root, source);
     }
@@ -62,8 +61,7 @@ public final class RecipeFormat {
         try {
             root = JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new UserError(report + ": not a JSON report: line " + e.getLocation().getLineNr() + ": "
-                    + e.getOriginalMessage().lines().findFirst().orElse("").strip());
+            throw new UserError(report + ": not a JSON report: " + problem(e));
         }
         if (root == null || !root.isObject() || !root.has("recipe")) {
             throw new UserError(report + ": no recipe in this report (it was not written by a prune4j run that embeds one)");
@@ -96,6 +94,19 @@ public final class RecipeFormat {
     /** The recipe as a JSON tree (the {@code recipe} object of a report). */
     public static ObjectNode toTree(Recipe recipe) {
         return RecipeTree.write(recipe, JsonNodeFactory.instance);
+    }
+
+    /** A parser's multi-line message as one line: where, and what was wrong. */
+    private static String problem(JsonProcessingException e) {
+        String where = e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ": ";
+        java.util.regex.Matcher dup = java.util.regex.Pattern.compile("Duplicate field '([^']*)'").matcher(e.getOriginalMessage());
+        if (dup.find()) {
+            return where + "duplicate key '" + dup.group(1) + "'";
+        }
+        java.util.List<String> lines = e.getOriginalMessage().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        String what = lines.isEmpty() ? "unreadable" : lines.get(0);
+        String expected = lines.stream().filter(l -> l.startsWith("expected")).findFirst().orElse(null);
+        return where + what + (expected != null && !expected.equals(what) ? ": " + expected : "");
     }
 
     private static String readText(Path file) {
