@@ -21,7 +21,8 @@ import org.prune4j.tokenizer.Tokenizers;
 final class EvaluationRows {
     private EvaluationRows() {}
 
-    static int[][] of(EvaluationSettings e, String modelName, LlamaCheckpoint ckpt) {
+    /** The rows of {@code e}; {@code protocol} names the bundled model whose pinned ids are the default, or is null. */
+    static int[][] of(EvaluationSettings e, String protocol, LlamaCheckpoint ckpt) {
         if (!e.enabled()) {
             throw new UserError("evaluation: enabled is false; nothing to evaluate");
         }
@@ -39,9 +40,9 @@ final class EvaluationRows {
             int[] stream = encode(ckpt, Path.of(e.text()));
             return TokenWindows.split(stream, seqLen, e.maxWindows());
         }
-        if (BundledModels.isBundled(modelName)) {
-            IdsFileSpec spec = new IdsFileSpec(BundledModels.protocol(modelName), "eval_ids");
-            return firstRows(CalibrationSet.fromIds(spec.read(), modelName + " protocol eval_ids", ckpt.config().vocabSize(),
+        if (protocol != null) {
+            IdsFileSpec spec = new IdsFileSpec(BundledModels.protocol(protocol), "eval_ids");
+            return firstRows(CalibrationSet.fromIds(spec.read(), protocol + " protocol eval_ids", ckpt.config().vocabSize(),
                     context), e.maxWindows());
         }
         throw new UserError("evaluation: give evaluation.text or evaluation.ids (only bundled models have a pinned protocol)");

@@ -24,10 +24,16 @@ public final class LanguageModel implements AutoCloseable {
     private final ModelSettings settings;
     private final LlamaCheckpoint checkpoint;
     private final Path ownedScratch;
+    private final String protocol;
 
-    LanguageModel(ModelSettings settings, Path ownedScratch) {
+    /**
+     * Opens {@code settings}' model; {@code ownedScratch} (or null) is deleted on close; {@code protocol} names
+     * the bundled model whose pinned evaluation ids the default evaluation uses (or null).
+     */
+    LanguageModel(ModelSettings settings, Path ownedScratch, String protocol) {
         this.settings = settings;
         this.ownedScratch = ownedScratch;
+        this.protocol = protocol;
         this.checkpoint = ModelLocator.loadLlama(settings.path(), settings.tokenizerPath());
     }
 
@@ -52,13 +58,13 @@ public final class LanguageModel implements AutoCloseable {
     }
 
     /**
-     * Perplexity on the rows {@code evaluation} names (for a bundled model with neither text nor ids, its
-     * pinned protocol).
+     * Perplexity on the rows {@code evaluation} names (with neither text nor ids, the pinned protocol of a
+     * bundled model, or of the bundled model this one was pruned from).
      *
      * @throws UserError when the data is missing or does not fit the model
      */
     public PerplexityResult evaluate(EvaluationSettings evaluation) {
-        int[][] rows = EvaluationRows.of(evaluation, settings.path(), checkpoint);
+        int[][] rows = EvaluationRows.of(evaluation, protocol, checkpoint);
         try (NDManager weights = NDManager.newBaseManager()) {
             LlamaModel shell = LlamaModel.loadShell(checkpoint, weights);
             Perplexity.Result r = new Perplexity(shell).evaluate(rows, BlockSource.readOnly(checkpoint));
@@ -89,7 +95,7 @@ public final class LanguageModel implements AutoCloseable {
             Path out = scratch.resolve(checkpoint.format() == CheckpointFormat.LLAMA2C ? "model.bin" : "model");
             Recipe recipe = Recipe.of(settings, prune, EvaluationSettings.none(), OutputSettings.to(out));
             PruneResult result = Prune4j.runJob(recipe, progress);
-            LanguageModel pruned = new LanguageModel(new ModelSettings(out.toString(), settings.tokenizer()), scratch);
+            LanguageModel pruned = new LanguageModel(new ModelSettings(out.toString(), settings.tokenizer()), scratch, protocol);
             return new PrunedModel(pruned, result, checkpoint.source());
         } catch (RuntimeException e) {
             Scratch.delete(scratch);

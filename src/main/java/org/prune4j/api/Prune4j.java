@@ -3,6 +3,7 @@ package org.prune4j.api;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import org.prune4j.io.AtomicOutput;
+import org.prune4j.model.BundledModels;
 import org.prune4j.prune.llm.LlmPruneJob;
 import org.prune4j.prune.llm.PruneReport;
 
@@ -41,7 +42,7 @@ public final class Prune4j {
 
     /** Opens a model with a tokenizer override (see {@link ModelSettings}). */
     public static LanguageModel load(ModelSettings model) {
-        return new LanguageModel(model, null);
+        return new LanguageModel(model, null, BundledModels.isBundled(model.path()) ? model.path() : null);
     }
 
     /**
