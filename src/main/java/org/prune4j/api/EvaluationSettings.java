@@ -6,9 +6,8 @@ import org.prune4j.UserError;
 /**
  * What perplexity is measured on before and after pruning (recipe section {@code evaluation}). With
  * neither {@code text} nor {@code ids}, a bundled model is evaluated on its pinned protocol's evaluation ids
- * and any other model is not evaluated by a pruning run; {@code enabled: false} skips evaluation.
+ * and any other model is not evaluated by a pruning run.
  *
- * @param enabled whether a pruning run evaluates at all (default true)
  * @param text a UTF-8 text: tokenized once (BOS first), cut into non-overlapping windows of
  *     {@code seqlen} tokens, the remainder dropped; or {@code null}
  * @param ids id rows {@code FILE.safetensors[:TENSOR]} ({@code [rows, seqlen]}), each scored on its
@@ -17,7 +16,7 @@ import org.prune4j.UserError;
  * @param maxWindows at most this many windows or rows; {@code 0}: all (default; recipe key
  *     {@code max_windows})
  */
-public record EvaluationSettings(boolean enabled, String text, String ids, int seqlen, int maxWindows) {
+public record EvaluationSettings(String text, String ids, int seqlen, int maxWindows) {
     /** Checks the values; errors name the recipe key. */
     public EvaluationSettings {
         if (text != null && ids != null) {
@@ -26,9 +25,6 @@ public record EvaluationSettings(boolean enabled, String text, String ids, int s
         if (seqlen < 0 || seqlen == 1) {
             throw new UserError("evaluation.seqlen: must be 0 (the model's context) or at least 2 (got " + seqlen + ")");
         }
-        if (!enabled && (text != null || ids != null || seqlen != 0 || maxWindows != 0)) {
-            throw new UserError("evaluation: enabled is false; remove text, ids, seqlen and max_windows");
-        }
         if (maxWindows < 0) {
             throw new UserError("evaluation.max_windows: must be 0 (all) or positive (got " + maxWindows + ")");
         }
@@ -36,31 +32,26 @@ public record EvaluationSettings(boolean enabled, String text, String ids, int s
 
     /** The bundled model's pinned protocol (evaluation ids). */
     public static EvaluationSettings protocol() {
-        return new EvaluationSettings(true, null, null, 0, 0);
-    }
-
-    /** No evaluation. */
-    public static EvaluationSettings none() {
-        return new EvaluationSettings(false, null, null, 0, 0);
+        return new EvaluationSettings(null, null, 0, 0);
     }
 
     /** Windows of the model's context length over {@code text}. */
     public static EvaluationSettings text(Path text) {
-        return new EvaluationSettings(true, text.toString(), null, 0, 0);
+        return new EvaluationSettings(text.toString(), null, 0, 0);
     }
 
     /** The rows of an integer tensor, {@code FILE.safetensors[:TENSOR]}. */
     public static EvaluationSettings ids(String ids) {
-        return new EvaluationSettings(true, null, ids, 0, 0);
+        return new EvaluationSettings(null, ids, 0, 0);
     }
 
     /** These settings with windows of {@code seqlen} tokens. */
     public EvaluationSettings withSeqlen(int seqlen) {
-        return new EvaluationSettings(enabled, text, ids, seqlen, maxWindows);
+        return new EvaluationSettings(text, ids, seqlen, maxWindows);
     }
 
     /** These settings scoring at most {@code maxWindows} windows. */
     public EvaluationSettings withMaxWindows(int maxWindows) {
-        return new EvaluationSettings(enabled, text, ids, seqlen, maxWindows);
+        return new EvaluationSettings(text, ids, seqlen, maxWindows);
     }
 }

@@ -4,50 +4,90 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.prune4j.UserError;
 import org.prune4j.io.IdsFileSpec;
+import org.prune4j.pipeline.PruneJobSettings;
+import org.prune4j.pipeline.calibrate.CalibrationSpec;
+import org.prune4j.pipeline.evaluate.EvaluationSpec;
+import org.prune4j.pipeline.load.ModelSpec;
+import org.prune4j.pipeline.load.Residency;
+import org.prune4j.pipeline.prune.AllocationKind;
+import org.prune4j.pipeline.prune.AllocationSpec;
+import org.prune4j.pipeline.prune.PruningSpec;
+import org.prune4j.pipeline.recover.Recovery;
+import org.prune4j.pipeline.save.OutputSpec;
 import org.prune4j.prune.SparsityPattern;
-import org.prune4j.prune.llm.AllocationKind;
-import org.prune4j.prune.llm.LlmPruneJob;
-import org.prune4j.prune.llm.LlmPruneSettings;
-import org.prune4j.prune.llm.OneShotMethod;
+import org.prune4j.prune.method.MethodOptions;
+import org.prune4j.prune.method.PruningMethod;
+import org.prune4j.prune.method.PruningMethods;
 
 /**
- * The one place that maps the API's settings (a {@link Recipe} and its sections) to the pruning job's
- * settings, and knows which method and allocation own which setting. A change of the job's settings shape
- * touches this file only.
+ * The one place that maps the API's settings (a {@link Recipe} and its sections) to the pipeline's
+ * settings ({@link PruneJobSettings} and its specs), and knows which allocation owns which setting. A
+ * change of the pipeline's settings shape touches this file only.
  */
 final class JobSettings {
-    /** The job's defaults, the source of every default a recipe fills in. */
-    private static final LlmPruneSettings DEFAULTS = LlmPruneSettings.defaults(OneShotMethod.SPARSEGPT,
-            new SparsityPattern.Unstructured(0));
-
-    /** A setting that belongs to one method or allocation, with its default. */
-    private record Owned(String owner, Object defaultValue) {}
-
-    private static final Map<String, Owned> METHOD_SETTINGS = Map.of(
-            "blocksize", new Owned("sparsegpt", DEFAULTS.blockSize()),
-            "percdamp", new Owned("sparsegpt", DEFAULTS.percDamp()));
+    /** A setting that belongs to one allocation, with its default. */
+    private record Owned(String owner, double defaultValue) {}
 
     private static final Map<String, Owned> ALLOCATION_SETTINGS = Map.of(
-            "owl_m", new Owned("owl", DEFAULTS.owlM()),
-            "owl_lambda", new Owned("owl", DEFAULTS.owlLambda()),
-            "min_density", new Owned("global", DEFAULTS.minDensity()));
+            "owl_m", new Owned("owl", AllocationSpec.UNIFORM.owlM()),
+            "owl_lambda", new Owned("owl", AllocationSpec.UNIFORM.owlLambda()),
+            "min_density", new Owned("global", AllocationSpec.UNIFORM.minDensity()));
 
     private JobSettings() {}
 
-    /** The method name, checked and lower-cased. */
+    /** The method name, checked against the registry and lower-cased. */
     static String methodName(String name) {
-        String names = Arrays.stream(OneShotMethod.values()).map(OneShotMethod::cliName).collect(Collectors.joining(", "));
+        String names = String.join(", ", PruningMethods.names());
         if (name == null || name.isBlank()) {
             throw new UserError("method.name: missing (" + names + ")");
         }
         String n = name.strip().toLowerCase(Locale.ROOT);
-        if (Arrays.stream(OneShotMethod.values()).noneMatch(m -> m.cliName().equals(n))) {
+        if (!PruningMethods.names().contains(n)) {
             throw new UserError("method.name " + name + ": unknown method (" + names + ")");
         }
         return n;
+    }
+
+    /** Every setting of method {@code name} in effect with {@code given}: the method's defaults for the rest. */
+    static Map<String, Object> methodSettings(String name, Map<String, Object> given) {
+        Map<String, Object> known = PruningMethods.byName(name).settings();
+        for (Map.Entry<String, Object> e : given.entrySet()) {
+            String key = e.getKey();
+            if (!known.containsKey(key)) {
+                throw new UserError("method." + key + ": " + name + " does not take this setting ("
+                        + (known.isEmpty() ? "it has none" : "its settings: " + String.join(", ", new TreeSet<>(known.keySet())))
+                        + ")");
+            }
+            checkType("method." + key, known.get(key), e.getValue());
+        }
+        return method(name, given).settings();
+    }
+
+    /** A setting's value must have the type of its default: an integer, a number, a string or a boolean. */
+    private static void checkType(String key, Object defaultValue, Object value) {
+        boolean ok = defaultValue instanceof Integer || defaultValue instanceof Long
+                ? value instanceof Integer || value instanceof Long
+                : defaultValue instanceof Number ? value instanceof Number
+                : defaultValue instanceof Boolean ? value instanceof Boolean
+                : value instanceof String;
+        if (!ok) {
+            String expected = defaultValue instanceof Integer || defaultValue instanceof Long ? "an integer"
+                    : defaultValue instanceof Number ? "a number" : defaultValue instanceof Boolean ? "true or false" : "a string";
+            String got = value instanceof String str ? "\"" + str + "\"" : String.valueOf(value);
+            throw new UserError(key + ": expected " + expected + ", got " + got);
+        }
+    }
+
+    private static PruningMethod method(String name, Map<String, Object> settings) {
+        try {
+            return PruningMethods.create(name, new MethodOptions(name, settings));
+        } catch (UserError e) {
+            throw new UserError("method: " + e.getMessage(), e);
+        }
     }
 
     /** The allocation name, checked and lower-cased. */
@@ -63,62 +103,70 @@ final class JobSettings {
         return n;
     }
 
-    /** {@code value} (or its default when null) if {@code method} owns setting {@code key}; else null, and an error if given. */
-    static <T> T methodSetting(String method, String key, T value) {
-        return owned("method", method, key, value, METHOD_SETTINGS.get(key));
-    }
-
     /** {@code value} (or its default when null) if {@code allocation} owns setting {@code key}; else null, and an error if given. */
-    static <T> T allocationSetting(String allocation, String key, T value) {
-        return owned("allocation", allocation, key, value, ALLOCATION_SETTINGS.get(key));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> T owned(String section, String name, String key, T value, Owned owned) {
-        if (owned.owner().equals(name)) {
-            return value != null ? value : (T) owned.defaultValue();
+    static Double allocationSetting(String allocation, String key, Double value) {
+        Owned owned = ALLOCATION_SETTINGS.get(key);
+        if (owned.owner().equals(allocation)) {
+            return value != null ? value : owned.defaultValue();
         }
         if (value != null) {
-            throw new UserError(section + "." + key + ": only " + section + ".name " + owned.owner() + " has this setting (this "
-                    + section + " is " + name + ")");
+            throw new UserError("allocation." + key + ": only allocation.name " + owned.owner()
+                    + " has this setting (this allocation is " + allocation + ")");
         }
         return null;
     }
 
-    /** Checks that method, allocation and calibration fit together (the job's own checks). */
+    /** The residency name, checked and lower-cased. */
+    static String residencyName(String name) {
+        String names = Arrays.stream(Residency.values()).map(r -> r.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
+        if (name == null || name.isBlank()) {
+            throw new UserError("model.residency: missing (" + names + ")");
+        }
+        String n = name.strip().toLowerCase(Locale.ROOT);
+        if (Arrays.stream(Residency.values()).noneMatch(r -> r.name().toLowerCase(Locale.ROOT).equals(n))) {
+            throw new UserError("model.residency " + name + ": unknown (" + names + ")");
+        }
+        return n;
+    }
+
+    /** Checks that method, allocation and calibration fit together (the pipeline's own checks). */
     static void check(MethodSettings method, AllocationSettings allocation, CalibrationSettings calibration) {
-        settings(method, allocation, calibration);
+        pruning(method, allocation);
+        calibration(calibration);
     }
 
-    /** The job's settings for {@code prune}. */
-    static LlmPruneSettings settings(PruneSettings prune) {
-        return settings(prune.method(), prune.allocation(), prune.calibration());
+    /** The pipeline's settings for a whole recipe. */
+    static PruneJobSettings settings(Recipe r) {
+        EvaluationSettings e = r.evaluation();
+        return new PruneJobSettings(model(r.model()), calibration(r.calibration()), pruning(r.method(), r.allocation()),
+                Recovery.none(), new EvaluationSpec(path(e.text()), ids(e.ids()), e.seqlen(), e.maxWindows()),
+                new OutputSpec(path(r.output().path()), r.output().format()));
     }
 
-    private static LlmPruneSettings settings(MethodSettings m, AllocationSettings a, CalibrationSettings c) {
-        return new LlmPruneSettings(OneShotMethod.parse(m.name()), SparsityPattern.parse("method.sparsity", m.sparsity()),
-                AllocationKind.parse(a.name()),
-                a.owlM() != null ? a.owlM() : DEFAULTS.owlM(),
-                a.owlLambda() != null ? a.owlLambda() : DEFAULTS.owlLambda(),
-                a.minDensity() != null ? a.minDensity() : DEFAULTS.minDensity(),
-                c.nsamples(), c.seqlen(), c.seed(),
-                m.blocksize() != null ? m.blocksize() : DEFAULTS.blockSize(),
-                m.percdamp() != null ? m.percdamp() : DEFAULTS.percDamp(),
-                c.batch());
+    static ModelSpec model(ModelSettings m) {
+        return new ModelSpec(m.path(), path(m.tokenizer()), Residency.valueOf(m.residency().toUpperCase(Locale.ROOT)));
     }
 
-    /** The job's inputs and output for {@code recipe}. */
-    static LlmPruneJob.Io io(Recipe recipe) {
-        CalibrationSettings c = recipe.calibration();
-        EvaluationSettings e = recipe.evaluation();
-        return new LlmPruneJob.Io(recipe.model().path(), recipe.model().tokenizerPath(), path(c.text()), ids(c.ids()),
-                path(e.text()), ids(e.ids()), e.seqlen(), e.enabled() ? e.maxWindows() : LlmPruneJob.Io.NO_EVALUATION,
-                path(recipe.output().path()));
+    static PruningSpec pruning(MethodSettings m, AllocationSettings a) {
+        AllocationSpec d = AllocationSpec.UNIFORM;
+        return new PruningSpec(method(m.name(), m.settings()), SparsityPattern.parse("method.sparsity", m.sparsity()),
+                new AllocationSpec(AllocationKind.parse(a.name()),
+                        a.owlM() != null ? a.owlM() : d.owlM(),
+                        a.owlLambda() != null ? a.owlLambda() : d.owlLambda(),
+                        a.minDensity() != null ? a.minDensity() : d.minDensity()));
+    }
+
+    static CalibrationSpec calibration(CalibrationSettings c) {
+        return new CalibrationSpec(path(c.text()), ids(c.ids()), c.nsamples(), c.seqlen(), c.seed(), c.batch());
+    }
+
+    static EvaluationSpec evaluation(EvaluationSettings e) {
+        return new EvaluationSpec(path(e.text()), ids(e.ids()), e.seqlen(), e.maxWindows());
     }
 
     /** The default number of calibration windows drawn from a text. */
     static int defaultNsamples() {
-        return DEFAULTS.nsamples();
+        return CalibrationSpec.DEFAULT.nsamples();
     }
 
     private static Path path(String p) {

@@ -1,81 +1,74 @@
 package org.prune4j.api;
 
-import ai.djl.ndarray.NDManager;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.prune4j.UserError;
-import org.prune4j.eval.Perplexity;
-import org.prune4j.model.ModelLocator;
-import org.prune4j.model.llama.BlockSource;
-import org.prune4j.model.llama.CheckpointFormat;
-import org.prune4j.model.llama.LlamaCheckpoint;
-import org.prune4j.model.llama.LlamaModel;
+import org.prune4j.pipeline.calibrate.Calibration;
+import org.prune4j.pipeline.calibrate.CalibrationSet;
+import org.prune4j.pipeline.calibrate.CalibrationSpec;
+import org.prune4j.pipeline.evaluate.Evaluation;
+import org.prune4j.pipeline.evaluate.EvaluationRows;
+import org.prune4j.pipeline.evaluate.ModelEvaluation;
+import org.prune4j.pipeline.load.SourceModel;
+import org.prune4j.pipeline.load.WorkingModel;
+import org.prune4j.pipeline.prune.BlockPruner;
+import org.prune4j.pipeline.prune.MatrixPatterns;
+import org.prune4j.pipeline.prune.PruningSpec;
+import org.prune4j.pipeline.prune.SparsityAllocator;
+import org.prune4j.pipeline.report.ReportBuilder;
 
 /**
  * A Llama-family language model opened with {@link Prune4j#load}: a llama2.c checkpoint or a Hugging Face
- * directory, memory-mapped, never materialised whole. Evaluation and pruning stream its decoder blocks
- * one at a time, so a model larger than memory can be used.
- *
- * <p>Close it when done: a model produced by {@link #prune} owns scratch files that close deletes.
+ * directory, memory-mapped. Evaluation and pruning run the same pipeline stages as {@link Prune4j#run};
+ * the model is held in memory when it is small enough, else its decoder blocks are streamed one at a time
+ * ({@link ModelSettings#residency()}).
  */
-public final class LanguageModel implements AutoCloseable {
+public final class LanguageModel {
     private final ModelSettings settings;
-    private final LlamaCheckpoint checkpoint;
-    private final Path ownedScratch;
-    private final String protocol;
+    private final SourceModel source;
 
-    /**
-     * Opens {@code settings}' model; {@code ownedScratch} (or null) is deleted on close; {@code protocol} names
-     * the bundled model whose pinned evaluation ids the default evaluation uses (or null).
-     */
-    LanguageModel(ModelSettings settings, Path ownedScratch, String protocol) {
+    LanguageModel(ModelSettings settings) {
         this.settings = settings;
-        this.ownedScratch = ownedScratch;
-        this.protocol = protocol;
-        this.checkpoint = ModelLocator.loadLlama(settings.path(), settings.tokenizerPath());
+        this.source = SourceModel.load(JobSettings.model(settings));
     }
 
-    /** The model as it was named (bundled name or path) and its tokenizer override. */
+    /** The model as it was named (bundled name or path), its tokenizer override and residency. */
     public ModelSettings settings() {
         return settings;
     }
 
     /** Number of decoder blocks. */
     public int layers() {
-        return checkpoint.config().numLayers();
+        return source.checkpoint().config().numLayers();
     }
 
     /** Context length in tokens. */
     public int contextLength() {
-        return checkpoint.config().maxPositions();
+        return source.checkpoint().config().maxPositions();
     }
 
     /** Vocabulary size. */
     public int vocabularySize() {
-        return checkpoint.config().vocabSize();
+        return source.checkpoint().config().vocabSize();
     }
 
     /**
-     * Perplexity on the rows {@code evaluation} names (with neither text nor ids, the pinned protocol of a
-     * bundled model, or of the bundled model this one was pruned from).
+     * Perplexity on the rows {@code evaluation} names (with neither text nor ids, a bundled model's pinned
+     * protocol).
      *
      * @throws UserError when the data is missing or does not fit the model
      */
     public PerplexityResult evaluate(EvaluationSettings evaluation) {
-        int[][] rows = EvaluationRows.of(evaluation, protocol, checkpoint);
-        try (NDManager weights = NDManager.newBaseManager()) {
-            LlamaModel shell = LlamaModel.loadShell(checkpoint, weights);
-            Perplexity.Result r = new Perplexity(shell).evaluate(rows, BlockSource.readOnly(checkpoint));
-            return new PerplexityResult(r.ppl(), r.rows(), r.seqLen(), r.tokens(), r.seconds());
+        EvaluationRows rows = rows(evaluation);
+        try (WorkingModel model = WorkingModel.open(source, scratchParent())) {
+            return result(Evaluation.run(model, rows), rows);
         }
     }
 
     /**
-     * Prunes a copy of this model (this one is not changed) and returns it, held in a scratch folder under
-     * {@code java.io.tmpdir} until the returned model is closed. Progress goes to standard error. Nothing
-     * is evaluated: call {@link #evaluate} and {@link PrunedModel#evaluate}.
+     * Prunes a copy of this model (this one is not changed) and returns it, held in memory or, when
+     * streamed, in a scratch folder under {@code java.io.tmpdir} until it is closed. Progress goes to
+     * standard error. Nothing is evaluated: call {@link PrunedModel#evaluate}.
      *
      * @throws UserError when a setting does not fit the model or the calibration data is missing or bad
      */
@@ -85,33 +78,48 @@ public final class LanguageModel implements AutoCloseable {
 
     /** As {@link #prune(PruneSettings)}, with progress lines going to {@code progress}. */
     public PrunedModel prune(PruneSettings prune, PrintStream progress) {
-        Path scratch;
+        PruningSpec pruning = JobSettings.pruning(prune.method(), prune.allocation());
+        CalibrationSpec calibrationSpec = JobSettings.calibration(prune.calibration());
+        ReportBuilder report = new ReportBuilder(settings.path(), pruning);
+        CalibrationSet calib = pruning.method().needsCalibration()
+                ? Calibration.prepare(calibrationSpec, source, pruning.method().name()) : null;
+        report.stage("load");
+        WorkingModel model = WorkingModel.open(source, scratchParent());
         try {
-            scratch = Files.createTempDirectory("prune4j-pruned-");
-        } catch (IOException e) {
-            throw new UserError(System.getProperty("java.io.tmpdir") + ": cannot create a scratch folder: " + e.getMessage());
-        }
-        try {
-            Path out = scratch.resolve(checkpoint.format() == CheckpointFormat.LLAMA2C ? "model.bin" : "model");
-            Recipe recipe = Recipe.of(settings, prune, EvaluationSettings.none(), OutputSettings.to(out));
-            PruneResult result = Prune4j.runJob(recipe, progress);
-            LanguageModel pruned = new LanguageModel(new ModelSettings(out.toString(), settings.tokenizer()), scratch, protocol);
-            return new PrunedModel(pruned, result, checkpoint.source());
+            report.built(source, model, calib, null);
+            int batch = Calibration.batchSize(calibrationSpec, source.checkpoint().config(), calib);
+            MatrixPatterns patterns = new SparsityAllocator(progress).allocate(pruning, model, calib, batch);
+            report.allocated(patterns);
+            new BlockPruner(pruning.method(), batch).prune(model.frame(), model.blocks(), calib, patterns::of,
+                    (name, mask) -> {});
+            report.stage("prune");
+            report.measure(model.checkpoint());
+            Recipe recipe = Recipe.of(settings, prune, EvaluationSettings.protocol(), OutputSettings.none());
+            return new PrunedModel(this, model, report, recipe);
         } catch (RuntimeException e) {
-            Scratch.delete(scratch);
+            model.close();
             throw e;
         }
     }
 
-    LlamaCheckpoint checkpoint() {
-        return checkpoint;
+    SourceModel source() {
+        return source;
     }
 
-    /** Deletes the scratch files this model owns (a pruned model's); nothing for a loaded one. */
-    @Override
-    public void close() {
-        if (ownedScratch != null) {
-            Scratch.delete(ownedScratch);
+    /** The rows {@code evaluation} names for this model (a pruned copy reads the same rows). */
+    EvaluationRows rows(EvaluationSettings evaluation) {
+        EvaluationRows rows = EvaluationRows.of(JobSettings.evaluation(evaluation), source);
+        if (rows == null) {
+            throw new UserError("evaluation: give evaluation.text or evaluation.ids (only bundled models have a pinned protocol)");
         }
+        return rows;
+    }
+
+    static PerplexityResult result(ModelEvaluation e, EvaluationRows rows) {
+        return new PerplexityResult(e.ppl(), rows.rows().length, rows.rows()[0].length, e.tokens(), e.seconds());
+    }
+
+    private static Path scratchParent() {
+        return Path.of(System.getProperty("java.io.tmpdir"));
     }
 }

@@ -3,20 +3,19 @@ package org.prune4j.api;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import org.prune4j.io.AtomicOutput;
-import org.prune4j.model.BundledModels;
-import org.prune4j.prune.llm.LlmPruneJob;
-import org.prune4j.prune.llm.PruneReport;
+import org.prune4j.pipeline.LlmPruneJob;
+import org.prune4j.pipeline.report.PruneReport;
+import org.prune4j.pipeline.report.ReportFiles;
 
 /**
  * The entry point of the prune4j library: load a model, prune it, evaluate it, save it; or run a whole
  * {@link Recipe} in one streamed pass (what {@code prune4j prune} and {@code prune4j run} do).
  * <pre>{@code
- * try (LanguageModel model = Prune4j.load("stories260K")) {
- *     PruneSettings settings = PruneSettings.builder().method("sparsegpt").sparsity("2:4").build();
- *     try (PrunedModel pruned = model.prune(settings)) {
- *         System.out.println(pruned.evaluate(EvaluationSettings.protocol()).perplexity());
- *         pruned.save(Path.of("pruned.bin"));
- *     }
+ * LanguageModel model = Prune4j.load("stories260K");
+ * PruneSettings settings = PruneSettings.builder().method("sparsegpt").sparsity("2:4").build();
+ * try (PrunedModel pruned = model.prune(settings)) {
+ *     System.out.println(pruned.evaluate(EvaluationSettings.protocol()).perplexity());
+ *     pruned.save(Path.of("pruned.bin"));
  * }
  * }</pre>
  * Recovery after pruning will be a further step between {@code prune} and {@code save}; recipes already
@@ -42,13 +41,13 @@ public final class Prune4j {
 
     /** Opens a model with a tokenizer override (see {@link ModelSettings}). */
     public static LanguageModel load(ModelSettings model) {
-        return new LanguageModel(model, null, BundledModels.isBundled(model.path()) ? model.path() : null);
+        return new LanguageModel(model);
     }
 
     /**
-     * Runs a recipe in one streamed pass: evaluates the dense model, prunes block by block, evaluates the
-     * pruned model, saves it with its JSON report (which embeds the recipe). Progress goes to standard
-     * error.
+     * Runs a recipe in one pass of the pipeline: evaluates the dense model, prunes block by block,
+     * evaluates the pruned model, saves it with its JSON report (which embeds the recipe). Progress goes to
+     * standard error.
      *
      * @throws org.prune4j.UserError when an input is missing or bad or a setting does not fit the model
      */
@@ -67,12 +66,12 @@ public final class Prune4j {
 
     /** Where the JSON report of an output goes: beside a file ({@code FILE.report.json}), inside a directory ({@code prune4j_report.json}). */
     public static Path reportPath(Path output) {
-        return LlmPruneJob.reportPath(output);
+        return ReportFiles.reportPath(output);
     }
 
-    /** Runs the pruning job a recipe describes (the job writes its own report; callers add the recipe). */
-    static PruneResult runJob(Recipe recipe, PrintStream progress) {
-        PruneReport report = new LlmPruneJob(progress).run(JobSettings.io(recipe), JobSettings.settings(recipe.prune()));
+    /** Runs the pruning job a recipe describes (the job writes its own report; the caller adds the recipe). */
+    private static PruneResult runJob(Recipe recipe, PrintStream progress) {
+        PruneReport report = new LlmPruneJob(progress).run(JobSettings.settings(recipe));
         return new PruneResult(recipe, report);
     }
 }

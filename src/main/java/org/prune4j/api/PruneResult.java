@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import org.prune4j.prune.llm.PruneReport;
+import org.prune4j.pipeline.report.PruneReport;
 
 /**
  * What a pruning run lost and gained, with the recipe it ran. {@link #toJson} is the report written
@@ -42,6 +42,41 @@ public final class PruneResult {
     /** Where the pruned model was written, if it was. */
     public Optional<Path> output() {
         return Optional.ofNullable(report.output()).map(Path::of);
+    }
+
+    /** The output format ({@code hf}, {@code llama2c}), if saved. */
+    public Optional<String> format() {
+        return Optional.ofNullable(report.format());
+    }
+
+    /** How the model was held: {@code resident} or {@code streamed}. */
+    public String residency() {
+        return report.residency();
+    }
+
+    /** Size of the input model on disk, in bytes. */
+    public long inputBytes() {
+        return report.inputBytes();
+    }
+
+    /** Size of the written model on disk, if saved. */
+    public Optional<Long> outputBytes() {
+        return Optional.ofNullable(report.outputBytes());
+    }
+
+    /** Measured evaluation throughput of the dense model (tokens/s), if evaluated. */
+    public OptionalDouble denseTokensPerSecond() {
+        return report.denseTokensPerSecond() == null ? OptionalDouble.empty() : OptionalDouble.of(report.denseTokensPerSecond());
+    }
+
+    /** The same for the pruned model, in the same run. */
+    public OptionalDouble prunedTokensPerSecond() {
+        return report.prunedTokensPerSecond() == null ? OptionalDouble.empty() : OptionalDouble.of(report.prunedTokensPerSecond());
+    }
+
+    /** What the zeros gain on disk and in time, in words. */
+    public String storage() {
+        return report.storage();
     }
 
     /** The method's name. */
@@ -123,13 +158,5 @@ public final class PruneResult {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise a report", e);
         }
-    }
-
-    /** This result for a copy of the pruned model saved at {@code path}. */
-    PruneResult savedAt(Path path) {
-        PruneReport r = report;
-        return new PruneResult(recipe.withOutput(path), new PruneReport(r.model(), path.toString(), r.method(), r.pattern(),
-                r.allocation(), r.calibration(), r.evaluation(), r.blockSparsity(), r.matrices(), r.sparsity(),
-                r.prunedParameters(), r.zeroParameters(), r.densePpl(), r.prunedPpl(), r.stageSeconds(), r.seconds()));
     }
 }

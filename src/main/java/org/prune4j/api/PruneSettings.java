@@ -1,6 +1,8 @@
 package org.prune4j.api;
 
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What one-shot pruning does to a model: the method, how its sparsity is allocated, and the calibration
@@ -33,8 +35,7 @@ public record PruneSettings(MethodSettings method, AllocationSettings allocation
     public static final class Builder {
         private String method;
         private String sparsity;
-        private Integer blocksize;
-        private Double percdamp;
+        private final Map<String, Object> methodSettings = new LinkedHashMap<>();
         private String allocation = "uniform";
         private Double owlM;
         private Double owlLambda;
@@ -61,15 +62,12 @@ public record PruneSettings(MethodSettings method, AllocationSettings allocation
             return this;
         }
 
-        /** SparseGPT's column block width (sparsegpt only). */
-        public Builder blocksize(int blocksize) {
-            this.blocksize = blocksize;
-            return this;
-        }
-
-        /** SparseGPT's dampening, a fraction of the mean Hessian diagonal (sparsegpt only). */
-        public Builder percdamp(double percdamp) {
-            this.percdamp = percdamp;
+        /**
+         * One of the method's own settings, e.g. sparsegpt's {@code blocksize} (an integer), {@code percdamp}
+         * (a number) or {@code precision} ({@code float32}/{@code float64}); see {@link MethodSettings}.
+         */
+        public Builder setting(String name, Object value) {
+            this.methodSettings.put(name, value);
             return this;
         }
 
@@ -110,7 +108,7 @@ public record PruneSettings(MethodSettings method, AllocationSettings allocation
          *     belong to the chosen method or allocation
          */
         public PruneSettings build() {
-            return new PruneSettings(new MethodSettings(method, sparsity, blocksize, percdamp),
+            return new PruneSettings(new MethodSettings(method, sparsity, methodSettings),
                     new AllocationSettings(allocation, owlM, owlLambda, minDensity), calibration);
         }
     }

@@ -1,96 +1,83 @@
 package org.prune4j.api;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.prune4j.UserError;
 import org.prune4j.io.AtomicOutput;
-import org.prune4j.model.llama.CheckpointFormat;
-import org.prune4j.prune.llm.LlmPruneJob;
+import org.prune4j.pipeline.evaluate.Evaluation;
+import org.prune4j.pipeline.evaluate.EvaluationRows;
+import org.prune4j.pipeline.load.WorkingModel;
+import org.prune4j.pipeline.report.ReportBuilder;
+import org.prune4j.pipeline.report.ReportFiles;
+import org.prune4j.pipeline.save.OutputSpec;
+import org.prune4j.pipeline.save.OutputTarget;
 
 /**
  * A model pruned by {@link LanguageModel#prune}: evaluate it, save it, read what pruning did
- * ({@link #result()}). It lives in a scratch folder until {@link #close()}.
+ * ({@link #result()}). Recovery, when it comes, is a step between pruning and saving. Close it to free its
+ * weights (and its scratch folder when streamed).
  */
 public final class PrunedModel implements AutoCloseable {
-    private final LanguageModel model;
-    private final PruneResult result;
-    private final Path input;
+    private final LanguageModel origin;
+    private final WorkingModel model;
+    private final ReportBuilder report;
+    private Recipe recipe;
 
-    PrunedModel(LanguageModel model, PruneResult result, Path input) {
+    PrunedModel(LanguageModel origin, WorkingModel model, ReportBuilder report, Recipe recipe) {
+        this.origin = origin;
         this.model = model;
-        this.result = result;
-        this.input = input;
+        this.report = report;
+        this.recipe = recipe;
     }
 
-    /** What pruning did: the recipe, per-matrix sparsity, times. */
+    /** What pruning did: the recipe, per-matrix sparsity, times (and perplexity, once evaluated). */
     public PruneResult result() {
-        return result;
+        return new PruneResult(recipe, report.build());
     }
 
     /** The achieved sparsity over all pruned matrices. */
     public double sparsity() {
-        return result.sparsity();
-    }
-
-    /** The pruned model, to evaluate or inspect like any loaded model. */
-    public LanguageModel model() {
-        return model;
-    }
-
-    /** Perplexity of the pruned model (see {@link LanguageModel#evaluate}). */
-    public PerplexityResult evaluate(EvaluationSettings evaluation) {
-        return model.evaluate(evaluation);
+        return result().sparsity();
     }
 
     /**
-     * Writes the pruned model to {@code path} in the input's format (a llama2.c file with its tokenizer
-     * beside it, or a Hugging Face directory in the input's storage dtype), atomically, with its JSON report
-     * beside it ({@code FILE.report.json}, or {@code prune4j_report.json} in a directory) whose recipe
-     * writes the same bytes to {@code path} when run.
+     * Perplexity of the pruned model on the rows {@code evaluation} names (the rows of the model it was
+     * pruned from: a bundled model's protocol by default). The last evaluation goes into the report.
+     */
+    public PerplexityResult evaluate(EvaluationSettings evaluation) {
+        EvaluationRows rows = origin.rows(evaluation);
+        var e = Evaluation.run(model, rows);
+        report.pruned(e);
+        return LanguageModel.result(e, rows);
+    }
+
+    /** Saves to {@code path} in the format the path names (a {@code .bin} file is llama2c), else the input's. */
+    public Path save(Path path) {
+        return save(OutputSettings.to(path));
+    }
+
+    /**
+     * Writes the pruned model where {@code output} says, atomically, with its JSON report beside it
+     * ({@code FILE.report.json}, or {@code prune4j_report.json} in a directory) whose recipe writes the same
+     * bytes there when run.
      *
      * @return the path written
-     * @throws UserError when {@code path} is the input model or does not suit the format
+     * @throws UserError when the path is the input model or does not suit the format
      */
-    public Path save(Path path) {
-        Path target = path.toAbsolutePath().normalize();
-        Path in = input.toAbsolutePath().normalize();
-        if (target.equals(in) || (Files.isDirectory(in) && target.startsWith(in))) {
-            throw new UserError(path + ": is the input model; save the pruned model somewhere else");
+    public Path save(OutputSettings output) {
+        if (output.path() == null) {
+            throw new UserError("output.path: missing; where should the pruned model go");
         }
-        Path source = model.checkpoint().source();
-        if (model.checkpoint().format() == CheckpointFormat.LLAMA2C) {
-            if (Files.isDirectory(target)) {
-                throw new UserError(path + ": is a directory; a llama2.c model is saved to a file");
-            }
-            AtomicOutput.writeFile(target, out -> Files.copy(source, out));
-            Path tokenizer = model.checkpoint().tokenizer();
-            if (tokenizer != null) {
-                Path beside = target.resolveSibling(tokenizer.getFileName());
-                if (!Files.exists(beside)) {
-                    AtomicOutput.writeFile(beside, out -> Files.copy(tokenizer, out));
-                }
-            }
-        } else {
-            AtomicOutput.writeDirectory(target, dir -> copyModelFiles(source, dir));
-        }
-        AtomicOutput.writeString(LlmPruneJob.reportPath(target), result.savedAt(target).toJson(true) + "\n");
-        return target;
+        Path path = Path.of(output.path());
+        OutputTarget target = OutputTarget.resolve(new OutputSpec(path, output.format()), origin.source().checkpoint());
+        target.write(model.checkpoint());
+        report.saved(target);
+        recipe = new Recipe(recipe.model(), recipe.calibration(), recipe.method(), recipe.allocation(), recipe.recovery(),
+                recipe.evaluation(), output);
+        AtomicOutput.writeString(ReportFiles.reportPath(path), result().toJson(true) + "\n");
+        return path;
     }
 
-    private static void copyModelFiles(Path from, Path to) throws IOException {
-        String report = LlmPruneJob.reportPath(from).getFileName().toString();
-        try (Stream<Path> s = Files.list(from)) {
-            for (Path p : s.sorted().toList()) {
-                if (Files.isRegularFile(p) && !p.getFileName().toString().equals(report)) {
-                    Files.copy(p, to.resolve(p.getFileName()));
-                }
-            }
-        }
-    }
-
-    /** Deletes the scratch folder holding the pruned model. */
+    /** Frees the pruned weights (and deletes the scratch folder of a streamed model). */
     @Override
     public void close() {
         model.close();

@@ -13,8 +13,8 @@ final class RecipeTree {
 
     static Recipe read(JsonNode tree) {
         Node root = Node.root(tree, List.of("model", "calibration", "method", "allocation", "recovery", "evaluation", "output"));
-        Node model = root.section("model", List.of("path", "tokenizer"));
-        Node method = root.section("method", List.of("name", "sparsity", "blocksize", "percdamp"));
+        Node model = root.section("model", List.of("path", "tokenizer", "residency"));
+        Node method = root.section("method", null);
         if (model == null) {
             throw new UserError("model: missing; name the model with model.path");
         }
@@ -24,21 +24,20 @@ final class RecipeTree {
         Node calib = root.section("calibration", List.of("text", "ids", "nsamples", "seqlen", "seed", "batch"));
         Node alloc = root.section("allocation", List.of("name", "owl_m", "owl_lambda", "min_density"));
         Node recovery = root.section("recovery", List.of("method"));
-        Node eval = root.section("evaluation", List.of("enabled", "text", "ids", "seqlen", "max_windows"));
-        Node output = root.section("output", List.of("path"));
+        Node eval = root.section("evaluation", List.of("text", "ids", "seqlen", "max_windows"));
+        Node output = root.section("output", List.of("path", "format"));
         return new Recipe(
-                new ModelSettings(model.text("path"), model.text("tokenizer")),
+                new ModelSettings(model.text("path"), model.text("tokenizer"), model.text("residency")),
                 calib == null ? null : new CalibrationSettings(calib.text("text"), calib.text("ids"),
                         calib.integer("nsamples", JobSettings.defaultNsamples()), calib.integer("seqlen", 0),
                         calib.longInteger("seed", 0), calib.integer("batch", 0)),
-                new MethodSettings(method.text("name"), method.textOrNumber("sparsity"), method.integer("blocksize"),
-                        method.number("percdamp")),
+                new MethodSettings(method.text("name"), method.textOrNumber("sparsity"), method.scalarsExcept("name", "sparsity")),
                 alloc == null ? null : new AllocationSettings(alloc.text("name") == null ? "uniform" : alloc.text("name"),
                         alloc.number("owl_m"), alloc.number("owl_lambda"), alloc.number("min_density")),
                 recovery == null ? null : new RecoverySettings(recovery.text("method") == null ? "none" : recovery.text("method")),
-                eval == null ? null : new EvaluationSettings(eval.bool("enabled", true), eval.text("text"), eval.text("ids"), eval.integer("seqlen", 0),
+                eval == null ? null : new EvaluationSettings(eval.text("text"), eval.text("ids"), eval.integer("seqlen", 0),
                         eval.integer("max_windows", 0)),
-                output == null ? null : new OutputSettings(output.text("path")));
+                output == null ? null : new OutputSettings(output.text("path"), output.text("format")));
     }
 
     static ObjectNode write(Recipe r, JsonNodeFactory f) {
@@ -46,6 +45,7 @@ final class RecipeTree {
         ObjectNode model = root.putObject("model");
         model.put("path", r.model().path());
         putIfSet(model, "tokenizer", r.model().tokenizer());
+        model.put("residency", r.model().residency());
 
         ObjectNode calib = root.putObject("calibration");
         CalibrationSettings c = r.calibration();
@@ -64,12 +64,7 @@ final class RecipeTree {
         } else {
             method.put("sparsity", Double.parseDouble(m.sparsity()));
         }
-        if (m.blocksize() != null) {
-            method.put("blocksize", m.blocksize());
-        }
-        if (m.percdamp() != null) {
-            method.put("percdamp", m.percdamp());
-        }
+        m.settings().forEach((k, v) -> method.set(k, scalar(f, v)));
 
         ObjectNode alloc = root.putObject("allocation");
         AllocationSettings a = r.allocation();
@@ -82,7 +77,6 @@ final class RecipeTree {
 
         ObjectNode eval = root.putObject("evaluation");
         EvaluationSettings e = r.evaluation();
-        eval.put("enabled", e.enabled());
         putIfSet(eval, "text", e.text());
         putIfSet(eval, "ids", e.ids());
         eval.put("seqlen", e.seqlen());
@@ -90,7 +84,25 @@ final class RecipeTree {
 
         ObjectNode output = root.putObject("output");
         putIfSet(output, "path", r.output().path());
+        putIfSet(output, "format", r.output().format());
         return root;
+    }
+
+    /** A method setting's value as a tree node: a number, a string or a boolean. */
+    private static JsonNode scalar(JsonNodeFactory f, Object v) {
+        if (v instanceof Integer i) {
+            return f.numberNode(i);
+        }
+        if (v instanceof Long l) {
+            return f.numberNode(l);
+        }
+        if (v instanceof Number n) {
+            return f.numberNode(n.doubleValue());
+        }
+        if (v instanceof Boolean b) {
+            return f.booleanNode(b);
+        }
+        return f.textNode(String.valueOf(v));
     }
 
     private static void putIfSet(ObjectNode node, String key, String value) {
@@ -127,10 +139,13 @@ final class RecipeTree {
             }
             String p = name(key);
             if (!child.isObject()) {
-                throw new UserError(p + ": expected a mapping with keys " + String.join(", ", keys) + ", got " + shown(child));
+                throw new UserError(p + ": expected a mapping" + (keys == null ? "" : " with keys " + String.join(", ", keys))
+                        + ", got " + shown(child));
             }
             Node n = new Node(child, p);
-            n.checkKeys(keys, p + " keys");
+            if (keys != null) {
+                n.checkKeys(keys, p + " keys");
+            }
             return n;
         }
 
@@ -192,15 +207,30 @@ final class RecipeTree {
             return v.longValue();
         }
 
-        boolean bool(String key, boolean defaultValue) {
-            JsonNode v = value(key);
-            if (v == null) {
-                return defaultValue;
+        /** Every key but {@code except} with its scalar value (Integer, Long, Double, String or Boolean). */
+        java.util.Map<String, Object> scalarsExcept(String... except) {
+            java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                JsonNode v = node.get(k);
+                if (List.of(except).contains(k) || v.isNull()) {
+                    continue;
+                }
+                if (v.isIntegralNumber() && v.canConvertToInt()) {
+                    out.put(k, v.intValue());
+                } else if (v.isIntegralNumber() && v.canConvertToLong()) {
+                    out.put(k, v.longValue());
+                } else if (v.isNumber()) {
+                    out.put(k, v.doubleValue());
+                } else if (v.isTextual()) {
+                    out.put(k, v.textValue());
+                } else if (v.isBoolean()) {
+                    out.put(k, v.booleanValue());
+                } else {
+                    throw wrongType(k, "a number, a string or true/false", v);
+                }
             }
-            if (!v.isBoolean()) {
-                throw wrongType(key, "true or false", v);
-            }
-            return v.booleanValue();
+            return out;
         }
 
         Double number(String key) {

@@ -4,12 +4,11 @@
  *
  * <p>Start at {@link org.prune4j.api.Prune4j}:
  * <pre>{@code
- * try (LanguageModel model = Prune4j.load("stories260K")) {
- *     PruneSettings settings = PruneSettings.builder().method("wanda").sparsity("2:4").build();
- *     try (PrunedModel pruned = model.prune(settings)) {
- *         System.out.println(pruned.evaluate(EvaluationSettings.protocol()).perplexity());
- *         pruned.save(Path.of("pruned.bin"));
- *     }
+ * LanguageModel model = Prune4j.load("stories260K");
+ * PruneSettings settings = PruneSettings.builder().method("wanda").sparsity("2:4").build();
+ * try (PrunedModel pruned = model.prune(settings)) {
+ *     System.out.println(pruned.evaluate(EvaluationSettings.protocol()).perplexity());
+ *     pruned.save(Path.of("pruned.bin"));
  * }
  * }</pre>
  *

@@ -13,10 +13,15 @@ import java.util.concurrent.Callable;
 import org.prune4j.io.SafetensorsFile;
 import org.prune4j.model.BundledModels;
 import org.prune4j.prune.SparsityPattern;
-import org.prune4j.prune.llm.LlmPruneJob;
-import org.prune4j.prune.llm.LlmPruneSettings;
-import org.prune4j.prune.llm.OneShotMethod;
-import org.prune4j.prune.llm.PruneReport;
+import org.prune4j.pipeline.LlmPruneJob;
+import org.prune4j.pipeline.PruneJobSettings;
+import org.prune4j.pipeline.evaluate.DenseBaselines;
+import org.prune4j.pipeline.load.ModelSpec;
+import org.prune4j.pipeline.prune.PruningSpec;
+import org.prune4j.pipeline.report.PruneReport;
+import org.prune4j.pipeline.report.ReportFiles;
+import org.prune4j.prune.method.PruningMethod;
+import org.prune4j.prune.method.PruningMethods;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -46,21 +51,23 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%-10s %-8s %9s %10s %10s %8s %8s%n", "method", "pattern", "sparsity", "ppl",
                     "reference", "diff", "seconds");
         }
-        for (OneShotMethod method : OneShotMethod.values()) {
+        DenseBaselines baselines = new DenseBaselines();
+        LlmPruneJob job = new LlmPruneJob(new PrintStream(java.io.OutputStream.nullOutputStream()))
+                .sharingDenseBaselines(baselines);
+        for (String methodName : PruningMethods.names()) {
+            PruningMethod method = PruningMethods.byName(methodName);
             for (String p : List.of("0.5", "2:4")) {
                 SparsityPattern pattern = SparsityPattern.parse(p);
-                LlmPruneJob.Io io = new LlmPruneJob.Io(MODEL, null, null, null, null, null, 0, 0, null);
-                PruneReport r = new LlmPruneJob(new PrintStream(java.io.OutputStream.nullOutputStream()))
-                        .run(io, LlmPruneSettings.defaults(method, pattern));
+                PruneReport r = job.run(PruneJobSettings.of(ModelSpec.of(MODEL), PruningSpec.uniform(method, pattern)));
                 if (dense == null) {
                     dense = r.densePpl();
                     Row d = new Row("dense", "-", 0, dense, reference.get("dense"), 0);
                     rows.add(d);
                     print(out, d);
                 }
-                String key = method.cliName() + "_" + (p.equals("0.5") ? "unstructured50" : "2of4");
+                String key = method.name() + "_" + (p.equals("0.5") ? "unstructured50" : "2of4");
                 double pruneSeconds = r.stageSeconds().getOrDefault("allocate", 0.0) + r.stageSeconds().get("prune");
-                Row row = new Row(method.cliName(), pattern.toString(), r.sparsity(), r.prunedPpl(), reference.get(key),
+                Row row = new Row(method.name(), pattern.toString(), r.sparsity(), r.prunedPpl(), reference.get(key),
                         pruneSeconds);
                 rows.add(row);
                 print(out, row);
@@ -70,7 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("model", MODEL);
             o.put("rows", rows);
-            out.println(LlmPruneJob.toJson(o, false));
+            out.println(ReportFiles.toJson(o, false));
         } else {
             out.println("reference = the original implementations on the same model, calibration and evaluation ids;");
             out.println("seconds = pruning time (calibration forwards + statistics + pruning), excluding evaluation.");

@@ -17,7 +17,6 @@ import org.prune4j.eval.Perplexity;
 import org.prune4j.eval.TokenWindows;
 import org.prune4j.io.IdsFileSpec;
 import org.prune4j.io.TensorData;
-import org.prune4j.model.llama.BlockSource;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,8 +30,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Perplexity of a language model, or accuracy of an image classifier.",
             "Language models: --text FILE or --ids FILE.safetensors[:TENSOR]; each window is scored independently "
-                + "(Wanda/SparseGPT protocol). Decoder blocks are streamed from the memory-mapped checkpoint one at a "
-                + "time, so a model larger than memory can be evaluated.",
+                + "(Wanda/SparseGPT protocol). A model that fits comfortably in memory is loaded once; a larger one "
+                + "has its decoder blocks streamed from the memory-mapped checkpoint one at a time.",
             "Image classifiers: --arch NAME --images FILE with a PyTorch or safetensors checkpoint as --model."})
 public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "MODEL",
@@ -103,14 +102,14 @@ public final class EvalCommand implements Callable<Integer> {
         if (batchSize < 0) {
             throw new UserError("--batch-size " + batchSize + ": must be ≥ 0");
         }
-        try (LlamaRuntime rt = LlamaRuntime.openShell(model, tokenizer)) {
+        try (LlamaRuntime rt = LlamaRuntime.openForPasses(model, tokenizer)) {
             int context = rt.model().config().maxPositions();
             if (seqLen != null && (seqLen < 2 || seqLen > context)) {
                 throw new UserError("--seqlen " + seqLen + ": must be between 2 and the model's context of " + context);
             }
             int[][] rows = input.text != null ? textWindows(rt, context) : idWindows(context);
             Perplexity.Result r = new Perplexity(rt.model()).withBatchSize(batchSize)
-                    .evaluate(rows, BlockSource.readOnly(rt.checkpoint()));
+                    .evaluate(rows, rt.blocks());
             print(r);
         }
         return 0;

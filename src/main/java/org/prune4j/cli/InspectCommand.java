@@ -24,6 +24,7 @@ import org.prune4j.model.llama.DecoderBlock;
 import org.prune4j.model.llama.LlamaCheckpoint;
 import org.prune4j.model.llama.LlamaConfig;
 import org.prune4j.model.llama.LlamaModel;
+import org.prune4j.model.llama.LlamaTensorNames;
 import org.prune4j.nn.Linear;
 import org.prune4j.nn.Module;
 import org.prune4j.nn.Parameter;
@@ -62,7 +63,7 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (LlamaRuntime rt = LlamaRuntime.open(model, null)) {
+        try (LlamaRuntime rt = LlamaRuntime.openShell(model, null)) {
             ObjectNode report = describe(rt.checkpoint(), rt.model());
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
@@ -98,47 +99,61 @@ public final class InspectCommand implements Callable<Integer> {
         arch.put("rms_norm_eps", c.rmsNormEps());
         arch.put("tied_embeddings", m.tiedEmbeddings());
 
+        // m is a shell (embedding, final norm, classifier): decoder blocks are built one at a time from the
+        // memory-mapped checkpoint and freed, so the whole model is never held in float32
         Map<String, Matrix> matrices = new LinkedHashMap<>();
-        long nonzero = 0;
+        Map<String, Long> moduleParameters = new LinkedHashMap<>();
+        ArrayNode blocks = o.putArray("blocks");
+        long[] nonzero = {0};
+        long attentionMacs = 0;
+        long blockParameters = 0;
+        boolean blocksDone = false;
         try (NDManager scope = NDManager.newBaseManager(m.manager().getDevice())) {
             for (Map.Entry<String, Parameter> e : m.namedParameters().entrySet()) {
-                NDArray v = e.getValue().value();
-                long nz = nonzero(scope, v);
-                nonzero += nz;
-                if (v.getShape().dimension() == 2) {
-                    matrices.put(e.getKey(), new Matrix(e.getKey(), v.getShape().get(0), v.getShape().get(1), nz));
+                if (!blocksDone && !e.getKey().equals(LlamaTensorNames.EMBED)) {
+                    blocksDone = true;
+                    for (int i = 0; i < c.numLayers(); i++) {
+                        try (NDManager blockWeights = m.manager().newSubManager()) {
+                            DecoderBlock b = LlamaModel.loadBlock(ckpt, i, blockWeights);
+                            String prefix = LlamaTensorNames.block(i);
+                            b.namedParameters().forEach((name, p) -> count(scope, prefix + name, p, matrices, nonzero));
+                            b.namedModules().forEach((name, mod) -> ownParameters(prefix + name, mod, moduleParameters));
+                            Attention a = b.selfAttn();
+                            ObjectNode bo = blocks.addObject();
+                            bo.put("index", b.index());
+                            bo.put("heads", a.numHeads());
+                            bo.put("kv_heads", a.numKvHeads());
+                            bo.put("intermediate_size", b.mlp().intermediateSize());
+                            bo.put("parameters", b.parameterCount());
+                            blockParameters += b.parameterCount();
+                            attentionMacs += (long) a.numHeads() * a.headDim() * (c.maxPositions() + 1L);
+                        }
+                    }
                 }
+                count(scope, e.getKey(), e.getValue(), matrices, nonzero);
+            }
+        }
+        for (Map.Entry<String, Module> e : m.namedModules().entrySet()) {
+            if (LlamaTensorNames.EMBED.equals(e.getKey() + ".weight")) {
+                Map<String, Long> rest = new LinkedHashMap<>(moduleParameters);
+                moduleParameters.clear();
+                ownParameters(e.getKey(), e.getValue(), moduleParameters);
+                moduleParameters.putAll(rest);
+            } else {
+                ownParameters(e.getKey(), e.getValue(), moduleParameters);
             }
         }
 
-        ArrayNode blocks = o.putArray("blocks");
-        long attentionMacs = 0;
-        for (DecoderBlock b : m.blocks()) {
-            Attention a = b.selfAttn();
-            ObjectNode bo = blocks.addObject();
-            bo.put("index", b.index());
-            bo.put("heads", a.numHeads());
-            bo.put("kv_heads", a.numKvHeads());
-            bo.put("intermediate_size", b.mlp().intermediateSize());
-            bo.put("parameters", b.parameterCount());
-            attentionMacs += (long) a.numHeads() * a.headDim() * (c.maxPositions() + 1L);
-        }
-
-        long total = m.parameterCount();
+        long total = m.parameterCount() + blockParameters;
         long embedding = m.backbone().embedTokens().weight().numel();
         ObjectNode params = o.putObject("parameters");
         params.put("total", total);
         params.put("embedding", embedding);
         params.put("non_embedding", total - embedding);
-        params.put("nonzero", nonzero);
+        params.put("nonzero", nonzero[0]);
 
         ObjectNode modules = o.putObject("modules");
-        for (Map.Entry<String, Module> e : m.namedModules().entrySet()) {
-            long own = e.getValue().parameters().values().stream().mapToLong(Parameter::numel).sum();
-            if (own > 0) {
-                modules.put(e.getKey(), own);
-            }
-        }
+        moduleParameters.forEach(modules::put);
 
         Map<String, Long> dtypes = new TreeMap<>();
         for (TensorData t : ckpt.tensors().values()) {
@@ -159,7 +174,7 @@ public final class InspectCommand implements Callable<Integer> {
             mo.putArray("shape").add(x.rows()).add(x.cols());
             mo.put("nonzero", x.nonzero());
             mo.put("sparsity", x.sparsity());
-            if (x.name().startsWith("model.layers.")) {
+            if (x.name().startsWith(LlamaTensorNames.BLOCKS)) {
                 linearMacs += x.rows() * x.cols();
                 linearNonzero += x.nonzero();
                 blockWeights += x.rows() * x.cols();
@@ -179,6 +194,24 @@ public final class InspectCommand implements Callable<Integer> {
         macs.put("total", linearMacs + headMacs + attentionMacs);
         macs.put("total_nonzero", linearNonzero + headMacs + attentionMacs);
         return o;
+    }
+
+    /** Counts the nonzeros of parameter {@code name}, recording it when it is a matrix. */
+    private static void count(NDManager scope, String name, Parameter p, Map<String, Matrix> matrices, long[] nonzero) {
+        NDArray v = p.value();
+        long nz = nonzero(scope, v);
+        nonzero[0] += nz;
+        if (v.getShape().dimension() == 2) {
+            matrices.put(name, new Matrix(name, v.getShape().get(0), v.getShape().get(1), nz));
+        }
+    }
+
+    /** Records the parameters a module holds itself (not its children's), when it holds any. */
+    private static void ownParameters(String name, Module module, Map<String, Long> out) {
+        long own = module.parameters().values().stream().mapToLong(Parameter::numel).sum();
+        if (own > 0) {
+            out.put(name, own);
+        }
     }
 
     /** Nonzero entries of {@code v}, computed in {@code scope} (nothing is left in the weights' manager). */

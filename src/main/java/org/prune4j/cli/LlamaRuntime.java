@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import org.prune4j.UserError;
 import org.prune4j.model.ModelLocator;
+import org.prune4j.model.llama.BlockSource;
 import org.prune4j.model.llama.LlamaCheckpoint;
+import org.prune4j.pipeline.load.Residency;
 import org.prune4j.model.llama.LlamaModel;
 import org.prune4j.tokenizer.Tokenizer;
 import org.prune4j.tokenizer.Tokenizers;
@@ -49,6 +51,31 @@ final class LlamaRuntime implements AutoCloseable {
             weights.close();
             throw e;
         }
+    }
+
+    /**
+     * Loads {@code --model} for block-by-block passes: the whole model when it fits comfortably in
+     * memory ({@link Residency#AUTO}), else only its shell, the blocks then streamed read-only from
+     * the checkpoint ({@link #blocks()}).
+     */
+    static LlamaRuntime openForPasses(String modelArg, Path tokenizerArg) {
+        LlamaCheckpoint ckpt = ModelLocator.loadLlama(modelArg, tokenizerArg);
+        long bytes = ckpt.tensors().values().stream().mapToLong(t -> t.numel() * Float.BYTES).sum();
+        boolean resident = Residency.AUTO.resolve(ckpt.config(), bytes) == Residency.RESIDENT;
+        NDManager weights = NDManager.newBaseManager();
+        try {
+            return new LlamaRuntime(modelArg, ckpt, weights,
+                    resident ? LlamaModel.load(ckpt, weights) : LlamaModel.loadShell(ckpt, weights));
+        } catch (RuntimeException e) {
+            weights.close();
+            throw e;
+        }
+    }
+
+    /** The decoder blocks: those of the loaded model, or streamed read-only from the checkpoint for a shell. */
+    BlockSource blocks() {
+        return model.blocks().isEmpty() && checkpoint.config().numLayers() > 0 ? BlockSource.readOnly(checkpoint)
+                : BlockSource.resident(model);
     }
 
     LlamaCheckpoint checkpoint() {

@@ -95,6 +95,9 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output path: a llama2.c file or a Hugging Face directory (the input's format). Must differ from the input.")
     Path out;
 
+    @Option(names = "--format", description = "Output format: hf or llama2c (default: the one --out names, e.g. a .bin file is llama2c; else the input's).")
+    String format;
+
     @Option(names = "--json", description = "Print the report as one JSON object on standard output.")
     boolean json;
 
@@ -109,11 +112,11 @@ public final class PruneCommand implements Callable<Integer> {
             stdout.print(RecipeFormat.toYaml(recipe));
             return 0;
         }
-        PruneResult result = Prune4j.run(recipe, System.err);
+        PruneResult report = Prune4j.run(recipe, System.err);
         if (json) {
-            stdout.println(result.toJson(false));
+            stdout.println(report.toJson(false));
         } else {
-            printSummary(result, stdout);
+            printSummary(report, stdout);
         }
         return 0;
     }
@@ -125,14 +128,18 @@ public final class PruneCommand implements Callable<Integer> {
         for (Map.Entry<String, Double> e : r.matrixSparsity().entrySet()) {
             out.printf(Locale.ROOT, "  %-48s %.4f%n", e.getKey(), e.getValue());
         }
-        out.printf(Locale.ROOT, "  overall sparsity %.5f (%d of %d weights in pruned matrices are zero)%n", r.sparsity(),
-                r.zeroParameters(), r.prunedParameters());
+        out.printf(Locale.ROOT, "  overall sparsity %.5f (%d of the %d weights of the blocks' Linear layers are zero)%n",
+                r.sparsity(), r.zeroParameters(), r.prunedParameters());
         if (r.densePerplexity().isPresent()) {
             double dense = r.densePerplexity().getAsDouble();
             double pruned = r.prunedPerplexity().getAsDouble();
             out.printf(Locale.ROOT, "  perplexity: dense %.4f -> pruned %.4f (%+.1f%%) on %s%n", dense, pruned,
                     100 * (pruned / dense - 1), r.evaluation().orElse(""));
+            out.printf(Locale.ROOT, "  speed: dense %.0f -> pruned %.0f tokens/s (evaluation forward passes, measured in this run)%n",
+                    r.denseTokensPerSecond().getAsDouble(), r.prunedTokensPerSecond().getAsDouble());
         }
+        r.outputBytes().ifPresent(bytes -> out.printf(Locale.ROOT, "  file size: %,d bytes -> %,d bytes%n", r.inputBytes(), bytes));
+        out.println("  note: " + r.storage());
         StringBuilder st = new StringBuilder();
         r.stageSeconds().forEach((k, v) -> st.append(String.format(Locale.ROOT, " %s %.2fs", k, v)));
         out.printf(Locale.ROOT, "  time:%s; total %.2fs%n", st, r.seconds());

@@ -14,8 +14,9 @@ import org.prune4j.api.Recipe;
 import org.prune4j.api.RecoverySettings;
 import org.prune4j.io.IdsFileSpec;
 import org.prune4j.model.BundledModels;
-import org.prune4j.prune.llm.AllocationKind;
-import org.prune4j.prune.llm.OneShotMethod;
+import org.prune4j.pipeline.prune.AllocationKind;
+import org.prune4j.prune.method.PruningMethods;
+import org.prune4j.prune.method.SparseGptMethod;
 
 /**
  * The recipe of a {@code prune4j prune} command line. Paths become absolute, so the recipe (printed, or
@@ -38,6 +39,7 @@ final class PruneFlagsRecipe {
         FLAG_OF_KEY.put("calibration.batch", "--batch");
         FLAG_OF_KEY.put("evaluation.seqlen", "--eval-seqlen");
         FLAG_OF_KEY.put("evaluation.max_windows", "--max-eval-windows");
+        FLAG_OF_KEY.put("output.format", "--format");
     }
 
     private PruneFlagsRecipe() {}
@@ -55,22 +57,26 @@ final class PruneFlagsRecipe {
     }
 
     private static Recipe build(PruneCommand c) {
-        OneShotMethod method = OneShotMethod.parse(c.method);
+        String method = PruningMethods.byName(c.method).name();
         AllocationKind allocation = AllocationKind.parse(c.allocation);
-        boolean sparseGpt = method == OneShotMethod.SPARSEGPT;
+        Map<String, Object> methodSettings = new LinkedHashMap<>();
+        if (method.equals(SparseGptMethod.NAME)) {
+            methodSettings.put(SparseGptMethod.BLOCKSIZE, c.blockSize);
+            methodSettings.put(SparseGptMethod.PERCDAMP, c.percDamp);
+        }
         boolean owl = allocation == AllocationKind.OWL;
         String model = BundledModels.isBundled(c.model) ? c.model : absolute(Path.of(c.model));
         return new Recipe(
-                new ModelSettings(model, c.tokenizer == null ? null : absolute(c.tokenizer)),
+                new ModelSettings(model, c.tokenizer == null ? null : absolute(c.tokenizer), null),
                 new CalibrationSettings(c.calibration == null || c.calibration.text == null ? null : absolute(c.calibration.text),
                         c.calibration == null ? null : absoluteIds(c.calibration.ids), c.nsamples, c.seqLen, c.seed, c.batch),
-                new MethodSettings(c.method, c.sparsity, sparseGpt ? c.blockSize : null, sparseGpt ? c.percDamp : null),
+                new MethodSettings(method, c.sparsity, methodSettings),
                 new AllocationSettings(c.allocation, owl ? c.owlM : null, owl ? c.owlLambda : null,
                         allocation == AllocationKind.GLOBAL ? c.minDensity : null),
                 RecoverySettings.none(),
-                new EvaluationSettings(true, c.evaluation == null || c.evaluation.text == null ? null : absolute(c.evaluation.text),
+                new EvaluationSettings(c.evaluation == null || c.evaluation.text == null ? null : absolute(c.evaluation.text),
                         c.evaluation == null ? null : absoluteIds(c.evaluation.ids), c.evalSeqLen, c.maxEvalWindows),
-                new OutputSettings(absolute(c.out)));
+                new OutputSettings(absolute(c.out), c.format));
     }
 
     private static String absolute(Path p) {

@@ -5,10 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.util.ArrayList;
 import java.util.List;
 import org.prune4j.UserError;
-import org.prune4j.model.llama.AttentionContext;
+import org.prune4j.model.llama.BlockRunner;
 import org.prune4j.model.llama.BlockSource;
 import org.prune4j.model.llama.DecoderBlock;
 import org.prune4j.model.llama.LlamaModel;
@@ -141,43 +140,23 @@ public final class Perplexity {
         int batch = batchSize > 0 ? batchSize : autoBatch(seqLen);
         long t0 = System.nanoTime();
         double[] losses = new double[rows.length];
-        try (NDManager acts = NDManager.newBaseManager(model.manager().getDevice());
+        int[] flat = new int[rows.length * seqLen];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(rows[i], 0, flat, i * seqLen, seqLen);
+        }
+        try (BlockRunner runner = BlockRunner.embed(model, flat, rows.length, seqLen, batch);
                 ProgressBar bar = ProgressBar.start("perplexity", blocks.size() + 1L)) {
-            AttentionContext ctx = AttentionContext.causal(model, acts, seqLen);
-            List<NDArray> ids = new ArrayList<>();
-            List<NDArray> hidden = new ArrayList<>();
-            for (int start = 0; start < rows.length; start += batch) {
-                int n = Math.min(batch, rows.length - start);
-                int[] flat = new int[n * seqLen];
-                for (int i = 0; i < n; i++) {
-                    System.arraycopy(rows[start + i], 0, flat, i * seqLen, seqLen);
-                }
-                NDArray id = acts.create(flat, new Shape(n, seqLen));
-                ids.add(id);
-                hidden.add(model.embed(acts, id));
-            }
-            for (int b = 0; b < blocks.size(); b++) {
-                try (NDManager weights = model.manager().newSubManager()) {
-                    DecoderBlock block = blocks.open(b, weights);
-                    for (int k = 0; k < hidden.size(); k++) {
-                        NDArray h = hidden.get(k);
-                        try (NDManager scope = acts.newSubManager()) {
-                            h.tempAttach(scope);
-                            NDArray y = block.forward(h, ctx);
-                            y.attach(acts);
-                            hidden.set(k, y);
-                        }
-                        h.close();
-                    }
-                }
-                bar.step();
-            }
+            runner.forEachBlock(blocks, bar, (block, r) -> {
+                r.advance(block);
+                return false;
+            });
             int row = 0;
+            List<NDArray> hidden = runner.activations();
             for (int k = 0; k < hidden.size(); k++) {
-                try (NDManager scope = acts.newSubManager()) {
+                try (NDManager scope = runner.activationManager().newSubManager()) {
                     NDArray h = hidden.get(k);
                     h.tempAttach(scope);
-                    float[] l = meanNextTokenLoss(model.head(h), ids.get(k), seqLen);
+                    float[] l = meanNextTokenLoss(model.head(h), runner.ids().get(k), seqLen);
                     for (float v : l) {
                         losses[row++] = v;
                     }

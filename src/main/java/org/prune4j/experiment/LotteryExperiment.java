@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.prune4j.prune.PruningMask;
 import org.prune4j.UserError;
 import org.prune4j.io.AtomicOutput;
 import org.prune4j.prune.training.IterativeMagnitudePruning;
@@ -133,7 +134,7 @@ public final class LotteryExperiment {
                     continue;
                 }
                 Checkpoints.load(parent.directory().resolve(levelName(level)).resolve(CHECKPOINT), net.module());
-                Map<String, float[]> ticketMasks = LotteryControls.masksOf(net.module());
+                Map<String, PruningMask> ticketMasks = LotteryControls.masksOf(net.module());
                 if (ls.control().equals("reinit")) {
                     try (NDManager scratch = manager.newSubManager()) {
                         Network fresh = wb.create(scratch, seed + 1000L * level + 1);

@@ -55,8 +55,17 @@ public final class SafetensorsFile implements AutoCloseable {
     private final Map<String, Entry> entries;
     private final Map<String, String> metadata;
 
+    /** Buffers mapped by {@link #get}, unmapped on {@link #close} (only for files opened with {@link #openUnmappingOnClose}). */
+    private final java.util.List<ByteBuffer> mapped;
+
     private SafetensorsFile(Path path, FileChannel channel, long dataStart, Map<String, Entry> entries,
             Map<String, String> metadata) {
+        this(path, channel, dataStart, entries, metadata, null);
+    }
+
+    private SafetensorsFile(Path path, FileChannel channel, long dataStart, Map<String, Entry> entries,
+            Map<String, String> metadata, java.util.List<ByteBuffer> mapped) {
+        this.mapped = mapped;
         this.path = path;
         this.channel = channel;
         this.dataStart = dataStart;
@@ -222,6 +231,16 @@ public final class SafetensorsFile implements AutoCloseable {
         return e;
     }
 
+    /**
+     * Opens {@code path} so that {@link #close} also unmaps every tensor it mapped, freeing the file's
+     * disk space at once when it is deleted (a scratch file). The tensors of such a file must not be
+     * used after {@code close}: their memory is gone.
+     */
+    public static SafetensorsFile openUnmappingOnClose(Path path) {
+        SafetensorsFile f = open(path);
+        return new SafetensorsFile(f.path, f.channel, f.dataStart, f.entries, f.metadata, new java.util.ArrayList<>());
+    }
+
     /** All header entries, in header order. */
     public Map<String, Entry> entries() {
         return entries;
@@ -242,6 +261,11 @@ public final class SafetensorsFile implements AutoCloseable {
         try {
             ByteBuffer b = len == 0 ? ByteBuffer.allocate(0)
                     : channel.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin(), len);
+            if (mapped != null && len > 0) {
+                synchronized (mapped) {
+                    mapped.add(b);
+                }
+            }
             return new TensorData(e.dtype(), e.shape(), b.order(ByteOrder.LITTLE_ENDIAN));
         } catch (IOException ex) {
             throw new UserError(path + ": cannot map tensor '" + name + "': " + ex.getMessage());
@@ -251,5 +275,11 @@ public final class SafetensorsFile implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(channel);
+        if (mapped != null) {
+            synchronized (mapped) {
+                mapped.forEach(MappedBuffers::unmap);
+                mapped.clear();
+            }
+        }
     }
 }

@@ -8,7 +8,9 @@ import java.nio.ByteBuffer;
 
 /**
  * Which entries of a {@code rows × cols} weight matrix (PyTorch {@code [out, in]} layout) a pruner
- * removed, row-major.
+ * removed, row-major. The one mask type of prune4j: one-shot LLM pruning and pruning during training
+ * both produce it; a tensor of more dimensions (a conv kernel {@code [out, in, kh, kw]}) is viewed as
+ * {@code [out, in·kh·kw]}, as PyTorch's pruning utilities do.
  *
  * <p>Note the two conventions: this record and the reference fixtures store {@code true}/1 =
  * <em>pruned</em>; {@link org.prune4j.nn.Parameter#setMask} takes a <em>keep</em>-mask (1 = kept), which
@@ -83,6 +85,71 @@ public record PruningMask(int rows, int cols, boolean[] pruned) {
             }
         }
         return keep;
+    }
+
+    /** Nothing pruned, for a tensor of {@code shape}. */
+    public static PruningMask none(long[] shape) {
+        int[] rc = rowsCols(shape);
+        return new PruningMask(rc[0], rc[1], new boolean[rc[0] * rc[1]]);
+    }
+
+    /** A mask from a keep-mask over a tensor of {@code shape} (0 = pruned, anything else kept). */
+    public static PruningMask fromKeep(long[] shape, float[] keep) {
+        int[] rc = rowsCols(shape);
+        if ((long) rc[0] * rc[1] != keep.length) {
+            throw new IllegalArgumentException("keep-mask of " + keep.length + " entries for shape "
+                    + java.util.Arrays.toString(shape));
+        }
+        boolean[] p = new boolean[keep.length];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = keep[i] == 0f;
+        }
+        return new PruningMask(rc[0], rc[1], p);
+    }
+
+    /** The mask a parameter carries now (nothing pruned when it has none). */
+    public static PruningMask of(org.prune4j.nn.Parameter p) {
+        long[] shape = p.value().getShape().getShape();
+        return p.mask() == null ? none(shape) : fromKeep(shape, p.mask().toFloatArray());
+    }
+
+    /** The keep-mask as floats (1 = kept, 0 = pruned), row-major. */
+    public float[] keepFloats() {
+        float[] keep = new float[pruned.length];
+        for (int i = 0; i < keep.length; i++) {
+            keep[i] = pruned[i] ? 0f : 1f;
+        }
+        return keep;
+    }
+
+    /** Number of entries. */
+    public int size() {
+        return pruned.length;
+    }
+
+    /**
+     * Sets this mask on {@code p} (whose value has {@code rows · cols} entries, in any shape): the pruned
+     * entries become zero and stay zero through {@link org.prune4j.nn.Parameter#setValue} and training.
+     */
+    public void applyTo(org.prune4j.nn.Parameter p) {
+        if (p.numel() != pruned.length) {
+            throw new IllegalArgumentException("mask of " + pruned.length + " entries for a parameter of " + p.numel());
+        }
+        try (NDManager scope = p.value().getManager().newSubManager()) {
+            NDArray keep = keepMask(scope);
+            p.setMask(keep.reshape(p.value().getShape()));
+        }
+    }
+
+    /** {@code [shape[0], product of the rest]} (a vector is one row). */
+    private static int[] rowsCols(long[] shape) {
+        long numel = 1;
+        for (long d : shape) {
+            numel = Math.multiplyExact(numel, d);
+        }
+        long rows = shape.length < 2 ? 1 : shape[0];
+        long cols = rows == 0 ? 0 : numel / rows;
+        return new int[] {Math.toIntExact(rows), Math.toIntExact(cols)};
     }
 
     /** A mask from bytes with 1 = pruned (any non-zero counts as pruned). */

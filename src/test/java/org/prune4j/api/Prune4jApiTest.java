@@ -34,18 +34,16 @@ class Prune4jApiTest {
                 QUIET);
 
         Path savedOut = dir.resolve("staged.bin");
-        try (LanguageModel model = Prune4j.load("stories260K")) {
-            assertEquals(5, model.layers());
-            assertEquals(run.densePerplexity().getAsDouble(), model.evaluate(eval).perplexity(), 0.0);
-            try (PrunedModel pruned = model.prune(settings, QUIET)) {
-                assertEquals(run.prunedPerplexity().getAsDouble(), pruned.evaluate(eval).perplexity(), 0.0);
-                assertEquals(run.sparsity(), pruned.sparsity(), 0.0);
-                assertEquals(run.matrixSparsity(), pruned.result().matrixSparsity());
-                assertFalse(pruned.result().densePerplexity().isPresent(), "staged pruning evaluates nothing by itself");
-                assertEquals(savedOut.toAbsolutePath(), pruned.save(savedOut));
-                assertThrows(UserError.class, () -> pruned.save(BundledModels.checkpoint("stories260K")));
-            }
-            assertThrows(UserError.class, () -> model.evaluate(EvaluationSettings.none()));
+        LanguageModel model = Prune4j.load("stories260K");
+        assertEquals(5, model.layers());
+        assertEquals(run.densePerplexity().getAsDouble(), model.evaluate(eval).perplexity(), 0.0);
+        try (PrunedModel pruned = model.prune(settings, QUIET)) {
+            assertFalse(pruned.result().prunedPerplexity().isPresent(), "staged pruning evaluates nothing by itself");
+            assertEquals(run.prunedPerplexity().getAsDouble(), pruned.evaluate(eval).perplexity(), 0.0);
+            assertEquals(run.sparsity(), pruned.sparsity(), 0.0);
+            assertEquals(run.matrixSparsity(), pruned.result().matrixSparsity());
+            assertEquals(savedOut, pruned.save(savedOut));
+            assertThrows(UserError.class, () -> pruned.save(BundledModels.checkpoint("stories260K")));
         }
         assertArrayEquals(Files.readAllBytes(runOut), Files.readAllBytes(savedOut), "identical model bytes");
         assertTrue(Files.isRegularFile(dir.resolve("tok512.bin")), "the tokenizer goes beside a llama2.c output");
@@ -56,12 +54,16 @@ class Prune4jApiTest {
 
     @Test
     void settingsThatDoNotFitAreUserErrorsNamingTheSetting() {
-        UserError e = assertThrows(UserError.class, () -> PruneSettings.builder().method("wanda").sparsity("0.5").blocksize(64).build());
+        UserError e = assertThrows(UserError.class,
+                () -> PruneSettings.builder().method("wanda").sparsity("0.5").setting("blocksize", 64).build());
         assertTrue(e.getMessage().startsWith("method.blocksize"), e.getMessage());
         e = assertThrows(UserError.class, () -> PruneSettings.builder().method("wanda").sparsity("2:4").allocation("owl").build());
         assertTrue(e.getMessage().contains("uniform"), e.getMessage());
         e = assertThrows(UserError.class, () -> PruneSettings.builder().sparsity("0.5").build());
         assertTrue(e.getMessage().startsWith("method.name: missing"), e.getMessage());
+        e = assertThrows(UserError.class,
+                () -> PruneSettings.builder().method("sparsegpt").sparsity("0.5").setting("precision", "float16").build());
+        assertTrue(e.getMessage().contains("precision"), e.getMessage());
         e = assertThrows(UserError.class, () -> Prune4j.load(dir.resolve("nothing.bin")));
         assertTrue(e.getMessage().contains("nothing.bin"), e.getMessage());
     }

@@ -19,20 +19,20 @@ class RecipeFormatTest {
 
     /** Recipes that set every section, with values away from the defaults. */
     static List<Recipe> samples() {
-        Recipe owl = new Recipe(new ModelSettings("/models/llama", "/models/tok.json"),
+        Recipe owl = new Recipe(new ModelSettings("/models/llama", "/models/tok.json", "streamed"),
                 new CalibrationSettings("/data/calib.txt", null, 32, 512, 7, 4),
                 MethodSettings.of("wanda", "0.6"),
                 new AllocationSettings("owl", 6.5, 0.1, null),
                 RecoverySettings.none(),
-                new EvaluationSettings(true, null, "/data/eval.safetensors:eval_ids", 0, 16),
-                new OutputSettings("/out/pruned"));
+                new EvaluationSettings(null, "/data/eval.safetensors:eval_ids", 0, 16),
+                new OutputSettings("/out/pruned", "hf"));
         Recipe sparseGpt = new Recipe(ModelSettings.of("stories260K"),
                 new CalibrationSettings(null, "/data/ids.safetensors", 128, 0, 0, 0),
-                new MethodSettings("sparsegpt", "2:4", 64, 0.02),
+                new MethodSettings("sparsegpt", "2:4", java.util.Map.of("blocksize", 64, "percdamp", 0.02, "precision", "float32")),
                 AllocationSettings.uniform(), null, EvaluationSettings.text(Path.of("/data/wiki.txt")).withSeqlen(128), null);
         Recipe global = Recipe.builder().model("m.bin")
                 .prune(PruneSettings.builder().method("magnitude").sparsity(0.7).allocation("global").minDensity(0.05).build())
-                .evaluation(EvaluationSettings.none()).output(Path.of("out.bin")).build();
+                .evaluation(EvaluationSettings.text(Path.of("eval.txt")).withMaxWindows(3)).output(Path.of("out.bin")).build();
         return List.of(owl, sparseGpt, global);
     }
 
@@ -60,20 +60,21 @@ class RecipeFormatTest {
                 """, "r.yaml");
         assertEquals("sparsegpt", r.method().name());
         assertEquals("2:4", r.method().sparsity(), "an unquoted N:M stays N:M");
-        assertEquals(128, r.method().blocksize());
-        assertEquals(0.01, r.method().percdamp());
+        assertEquals(128, r.method().settings().get("blocksize"));
+        assertEquals(0.01, r.method().settings().get("percdamp"));
+        assertEquals("float64", r.method().settings().get("precision"), "the shipped SparseGPT factorises in float64");
+        assertEquals("auto", r.model().residency());
         assertEquals(128, r.calibration().nsamples());
         assertNull(r.calibration().text());
         assertEquals(0, r.calibration().batch());
         assertEquals("none", r.recovery().method());
-        assertTrue(r.evaluation().enabled());
         assertNull(r.output().path());
 
         Recipe owl = RecipeFormat.parse("model: {path: m.bin}\nmethod: {name: wanda, sparsity: 0.5}\nallocation: {name: owl}\n", "r");
         assertEquals(5.0, owl.allocation().owlM());
         assertEquals(0.08, owl.allocation().owlLambda());
         assertNull(owl.allocation().minDensity());
-        assertNull(owl.method().blocksize(), "wanda has no block size");
+        assertEquals(java.util.Map.of(), owl.method().settings(), "wanda has no settings of its own");
     }
 
     @Test
@@ -98,8 +99,11 @@ class RecipeFormatTest {
         assertError("model: {path: m}\nmethod: wanda\n", "method: expected a mapping");
         assertError("model: {path: m}\nmethod: {name: sparsegpt, sparsity: 0.5, percdamp: high}\n", "method.percdamp: expected a number");
         assertError("model: {path: 5}\nmethod: {name: wanda, sparsity: 0.5}\n", "model.path: expected a string, got 5");
-        assertError("model: {path: m}\nmethod: {name: wanda, sparsity: 0.5}\nevaluation: {enabled: maybe}\n",
-                "evaluation.enabled: expected true or false");
+        assertError("model: {path: m}\nmethod: {name: sparsegpt, sparsity: 0.5, blocksize: [1]}\n",
+                "method.blocksize: expected a number, a string or true/false, got a list");
+        assertError("model: {path: m}\nmethod: {name: sparsegpt, sparsity: 0.5, blocksize: \"128\"}\n",
+                "method.blocksize: expected an integer, got \"128\"");
+        assertError("model: {path: m, residency: somewhere}\nmethod: {name: wanda, sparsity: 0.5}\n", "model.residency somewhere");
         assertError("- model\n- method\n", "expected a mapping of sections");
     }
 

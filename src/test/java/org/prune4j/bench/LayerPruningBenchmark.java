@@ -19,6 +19,7 @@ import org.prune4j.prune.PruningMask;
 import org.prune4j.prune.SparsityPattern;
 import org.prune4j.prune.oneshot.HessianStatistics;
 import org.prune4j.prune.oneshot.SparseGpt;
+import org.prune4j.prune.oneshot.SparseGptConfig;
 import org.prune4j.prune.oneshot.Wanda;
 import org.prune4j.prune.oneshot.WandaStatistics;
 
@@ -52,6 +53,8 @@ import org.prune4j.prune.oneshot.WandaStatistics;
  * number of calibration sequences (development only: the targets are for 32). {@code --quick} shrinks every size (d 1024, 16 × 512 tokens; block 1024/2752, 8 × 512 tokens).
  */
 public final class LayerPruningBenchmark {
+    /** The shipped SparseGPT configuration, the one {@code prune4j prune --method sparsegpt} runs. */
+    private static final SparseGpt SPARSEGPT = SparseGptConfig.SHIPPED.algorithm();
     private static final long GIB = 1L << 30;
 
     private final boolean quick;
@@ -119,7 +122,7 @@ public final class LayerPruningBenchmark {
             hs.add(x);
             for (SparsityPattern p : List.of(new SparsityPattern.Unstructured(0.5), new SparsityPattern.NOfM(2, 4))) {
                 Wanda.mask(w, ws, p);
-                new SparseGpt().prune(w.toFloatArray(), 512, in, hs.hessian(), p).copyWeightInto(w);
+                SPARSEGPT.prune(w.toFloatArray(), 512, in, hs.hessian(), p).copyWeightInto(w);
             }
             hs.close();
         }
@@ -224,7 +227,7 @@ public final class LayerPruningBenchmark {
                 // a full step: weight out of its NDArray, factorization of H, pruning, weight back in
                 try (NDArray target = s.zeros(new Shape(d, d))) {
                     long t0 = System.nanoTime();
-                    SparseGpt.Result r = new SparseGpt().prune(w.toFloatArray(), d, d, hs.hessian(), p);
+                    SparseGpt.Result r = SPARSEGPT.prune(w.toFloatArray(), d, d, hs.hessian(), p);
                     r.copyWeightInto(target);
                     double t = (System.nanoTime() - t0) / 1e9;
                     report("SparseGPT pruning step " + p + " (sparsity " + fmt4(r.mask().sparsity()) + ")", t, mm, 5);
@@ -234,9 +237,9 @@ public final class LayerPruningBenchmark {
                 }
             }
             // layers sharing an input (q/k/v) share the factor: the steps after the first skip it
-            new SparseGpt().prune(w, hs, new SparsityPattern.Unstructured(0.5));
+            SPARSEGPT.prune(w, hs, new SparsityPattern.Unstructured(0.5));
             long t0 = System.nanoTime();
-            SparseGpt.Result shared = new SparseGpt().prune(w, hs, new SparsityPattern.NOfM(2, 4));
+            SparseGpt.Result shared = SPARSEGPT.prune(w, hs, new SparsityPattern.NOfM(2, 4));
             shared.copyWeightInto(w);
             report("  SparseGPT step 2:4 with the factor already computed", (System.nanoTime() - t0) / 1e9, mm);
             hs.close();
@@ -318,7 +321,7 @@ public final class LayerPruningBenchmark {
                 NDArray w = weights.get(name);
                 String in = inputOf.get(name);
                 long a = System.nanoTime();
-                SparseGpt.Result r = new SparseGpt().prune(w, stats.get(in), p);
+                SparseGpt.Result r = SPARSEGPT.prune(w, stats.get(in), p);
                 r.copyWeightInto(w); // replace the weight in place, as a pipeline would
 
                 double t = (System.nanoTime() - a) / 1e9;

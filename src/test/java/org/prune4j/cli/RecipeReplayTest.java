@@ -43,7 +43,7 @@ class RecipeReplayTest {
         assertEquals(firstReport, new ObjectMapper().readTree(reportFile.toFile()), "stdout and the file hold the same report");
         Recipe embedded = RecipeFormat.fromReport(reportFile);
         assertEquals(RecipeFormat.parse(printed.out(), "printed"), embedded, "the report embeds the recipe --print-recipe showed");
-        assertEquals(64, embedded.method().blocksize());
+        assertEquals(64, embedded.method().settings().get("blocksize"));
 
         CliRun written = CliRun.of("run", "--from-report", reportFile.toString(), "--print-recipe");
         assertEquals(0, written.code(), written.err());

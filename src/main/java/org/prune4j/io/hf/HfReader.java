@@ -174,7 +174,7 @@ final class HfReader {
             if (tied && name.equals(LlamaTensorNames.LM_HEAD)) {
                 if (!sameValues(e.getValue().data(), out.get(LlamaTensorNames.EMBED))) {
                     throw new UserError(e.getValue().file() + ": " + configFile.getFileName()
-                            + " says tie_word_embeddings but lm_head.weight differs from model.embed_tokens.weight");
+                            + " says tie_word_embeddings but " + LlamaTensorNames.LM_HEAD + " differs from " + LlamaTensorNames.EMBED);
                 }
                 continue;
             }

@@ -14,7 +14,7 @@ import org.prune4j.UserError;
  * context, positions {@code 0..T-1}) or {@link #cached} (positions {@code start..start+T-1} appended
  * to a {@link KvCache}), and hand it to every {@link DecoderBlock#forward}.
  */
-public final class AttentionContext {
+final class AttentionContext {
     private final NDArray cos;
     private final NDArray sin;
     private final NDArray mask;

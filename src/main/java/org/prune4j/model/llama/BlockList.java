@@ -23,7 +23,7 @@ final class BlockList extends Module {
     @Override
     protected void onChildReplaced(String name, Module replacement) {
         if (!(replacement instanceof DecoderBlock b)) {
-            throw new IllegalArgumentException("model.layers." + name + " must be a DecoderBlock");
+            throw new IllegalArgumentException(LlamaTensorNames.BLOCKS + name + " must be a DecoderBlock");
         }
         blocks.set(Integer.parseInt(name), b);
     }

@@ -12,6 +12,8 @@ public final class LlamaTensorNames {
     private LlamaTensorNames() {}
 
     public static final String EMBED = "model.embed_tokens.weight";
+    /** Prefix of every decoder block's tensors ({@code model.layers.}). */
+    public static final String BLOCKS = "model.layers.";
     public static final String FINAL_NORM = "model.norm.weight";
     public static final String LM_HEAD = "lm_head.weight";
 
@@ -22,7 +24,7 @@ public final class LlamaTensorNames {
 
     /** {@code model.layers.<i>.} */
     public static String block(int i) {
-        return "model.layers." + i + ".";
+        return BLOCKS + i + ".";
     }
 
     public static String inputNorm(int i) {

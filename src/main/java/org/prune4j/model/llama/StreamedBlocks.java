@@ -1,15 +1,13 @@
 package org.prune4j.model.llama;
 
 import ai.djl.ndarray.NDManager;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.prune4j.UserError;
 import org.prune4j.io.SafetensorsFile;
+import org.prune4j.io.ScratchDirectory;
 import org.prune4j.io.SafetensorsWriter;
 import org.prune4j.io.TensorData;
 import org.prune4j.nn.Parameter;
@@ -17,11 +15,15 @@ import org.prune4j.nn.Parameter;
 /**
  * Decoder blocks streamed from a (memory-mapped) checkpoint: {@link #open} builds one block's float32
  * weights, {@link #save} writes the block's current weights to a spill file in a scratch folder and
- * maps them back, so a pruned model never has to fit in memory. {@link #checkpoint()} is the model with
+ * maps them back, so a pruned model never has to fit in memory. The scratch folder is a
+ * {@link ScratchDirectory}: removed on close, at JVM exit, or by the next run after a kill. {@link #checkpoint()} is the model with
  * every saved block's new weights, still lazily mapped, ready for a writer or for the next pass.
  */
 public final class StreamedBlocks implements BlockSource, AutoCloseable {
-    private final Path scratch;
+    /** Name prefix of the hidden scratch folders. */
+    public static final String SCRATCH_PREFIX = ".prune4j-blocks-";
+
+    private final ScratchDirectory scratch;
     private final Map<String, TensorData> tensors;
     private final LlamaCheckpoint base;
     private final List<SafetensorsFile> spills = new ArrayList<>();
@@ -30,12 +32,7 @@ public final class StreamedBlocks implements BlockSource, AutoCloseable {
     public StreamedBlocks(LlamaCheckpoint ckpt, Path scratchParent) {
         this.base = ckpt;
         this.tensors = new LinkedHashMap<>(ckpt.tensors());
-        try {
-            Files.createDirectories(scratchParent);
-            this.scratch = Files.createTempDirectory(scratchParent, ".prune4j-blocks-");
-        } catch (IOException e) {
-            throw new UserError(scratchParent + ": cannot create a scratch folder: " + e.getMessage());
-        }
+        this.scratch = ScratchDirectory.create(scratchParent, SCRATCH_PREFIX);
     }
 
     @Override
@@ -50,14 +47,14 @@ public final class StreamedBlocks implements BlockSource, AutoCloseable {
 
     @Override
     public void save(DecoderBlock block) {
-        String prefix = "model.layers." + block.index() + ".";
+        String prefix = LlamaTensorNames.block(block.index());
         Map<String, TensorData> out = new LinkedHashMap<>();
         for (Map.Entry<String, Parameter> e : block.namedParameters().entrySet()) {
             out.put(prefix + e.getKey(), TensorData.of(e.getValue().value()));
         }
-        Path file = scratch.resolve("block-" + block.index() + "-" + spills.size() + ".safetensors");
+        Path file = scratch.path().resolve("block-" + block.index() + "-" + spills.size() + ".safetensors");
         SafetensorsWriter.write(file, out, Map.of());
-        SafetensorsFile spilled = SafetensorsFile.open(file);
+        SafetensorsFile spilled = SafetensorsFile.openUnmappingOnClose(file);
         spills.add(spilled);
         for (String name : out.keySet()) {
             tensors.put(name, spilled.get(name));
@@ -69,17 +66,14 @@ public final class StreamedBlocks implements BlockSource, AutoCloseable {
         return base.withTensors(tensors);
     }
 
-    /** Closes the spill files and deletes the scratch folder. */
+    /**
+     * Unmaps and closes the spill files and deletes the scratch folder. Tensors of {@link #checkpoint()}
+     * that came from spill files must not be used afterwards.
+     */
     @Override
     public void close() {
         spills.forEach(SafetensorsFile::close);
-        try (var files = Files.list(scratch)) {
-            for (Path p : files.toList()) {
-                Files.deleteIfExists(p);
-            }
-            Files.deleteIfExists(scratch);
-        } catch (IOException ignored) {
-            // best effort: a scratch folder left behind is harmless
-        }
+        spills.clear();
+        scratch.close();
     }
 }

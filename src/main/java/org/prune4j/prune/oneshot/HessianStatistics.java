@@ -30,7 +30,7 @@ import org.prune4j.prune.linalg.InverseCholesky;
  * {@code close}: {@code in²} more floats, or none after {@link #finish()}, when the factor replaces
  * {@code H} in place. Thread-safe.
  */
-public final class HessianStatistics implements AutoCloseable {
+public final class HessianStatistics implements org.prune4j.prune.InputStatistics {
     private final NDManager manager;
     private final int inFeatures;
     /** Tile width of the symmetric (lower-triangle) update. */

@@ -10,7 +10,7 @@ import ai.djl.ndarray.types.Shape;
  * The relative output error of a pruned Linear layer on calibration inputs,
  * {@code ‖(W − W') Xᵀ‖_F / ‖W Xᵀ‖_F}, computed in float64 (as the reference fixtures are).
  */
-public final class ReconstructionError {
+final class ReconstructionError {
     /** Input rows per matmul, to bound temporary memory. */
     private static final int CHUNK = 4096;
 

@@ -16,7 +16,7 @@ import ai.djl.ndarray.types.DataType;
  *
  * <p>Thread-safe; the input is read, never kept.
  */
-public final class WandaStatistics {
+public final class WandaStatistics implements org.prune4j.prune.InputStatistics {
     private final int inFeatures;
     private final float[] scalerRow;
     private long samples;
@@ -77,5 +77,11 @@ public final class WandaStatistics {
     /** A copy of {@code scaler_row}. */
     public synchronized float[] scalerRow() {
         return scalerRow.clone();
+    }
+
+    /** Plain Java arrays: nothing native to free. */
+    @Override
+    public void close() {
+        // nothing to release
     }
 }

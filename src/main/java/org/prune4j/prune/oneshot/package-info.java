@@ -17,9 +17,9 @@
  * SparseGpt.Result r = new SparseGpt().prune(weight, hs, p); // updated weight + mask
  *
  * // 3. apply (Parameter masks use 1 = kept)
- * param.setMask(m2.keepMask(manager));                       // Wanda / magnitude
+ * m2.applyTo(param);                                         // Wanda / magnitude
  * r.copyWeightInto(param.value());                           // SparseGPT: weight in place,
- * param.setMask(r.mask().keepMask(manager));                 //   then its mask
+ * r.mask().applyTo(param);                                   //   then its mask
  * hs.close();                                                // after the last layer sharing it
  * }</pre>
  * Layers fed the same input (q/k/v, gate/up) can share one statistics object (SparseGPT then factors

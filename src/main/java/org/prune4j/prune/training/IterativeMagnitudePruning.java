@@ -2,6 +2,7 @@ package org.prune4j.prune.training;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.prune4j.prune.PruningMask;
 import org.prune4j.nn.Module;
 import org.prune4j.nn.Parameter;
 import org.prune4j.prune.allocation.SparsityAllocation;
@@ -35,7 +36,7 @@ public final class IterativeMagnitudePruning {
      * Prunes the trained {@code module} to the density of {@code level} (one level more than it has),
      * masking the smallest surviving magnitudes. Returns the masks.
      */
-    public Map<String, float[]> pruneToLevel(Module module, int level) {
+    public Map<String, PruningMask> pruneToLevel(Module module, int level) {
         Map<String, Parameter> weights = Prunable.weights(module);
         Map<String, float[]> scores = new LinkedHashMap<>();
         weights.forEach((name, p) -> scores.put(name, PrunableTensors.magnitudes(p)));

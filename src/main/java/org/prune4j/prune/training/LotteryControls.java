@@ -7,6 +7,7 @@ import java.util.Random;
 import org.prune4j.nn.Module;
 import org.prune4j.io.TensorData;
 import org.prune4j.nn.Parameter;
+import org.prune4j.prune.PruningMask;
 import org.prune4j.train.Buffers;
 import org.prune4j.train.Prunable;
 
@@ -22,18 +23,18 @@ public final class LotteryControls {
      * Masks with exactly as many pruned entries per tensor as {@code masks}, at positions drawn uniformly
      * at random (seeded; each tensor draws from the seed and its position in the map).
      */
-    public static Map<String, float[]> randomMasks(Map<String, float[]> masks, long seed) {
-        Map<String, float[]> out = new LinkedHashMap<>();
+    public static Map<String, PruningMask> randomMasks(Map<String, PruningMask> masks, long seed) {
+        Map<String, PruningMask> out = new LinkedHashMap<>();
         int t = 0;
-        for (Map.Entry<String, float[]> e : masks.entrySet()) {
-            float[] m = e.getValue();
-            long pruned = MaskSelection.prunedCount(m);
+        for (Map.Entry<String, PruningMask> e : masks.entrySet()) {
+            PruningMask m = e.getValue();
+            long pruned = m.prunedCount();
             Random rng = new Random(seed * 1_000_003L + t++);
-            float[] scores = new float[m.length];
+            float[] scores = new float[m.size()];
             for (int i = 0; i < scores.length; i++) {
                 scores[i] = rng.nextFloat();
             }
-            out.put(e.getKey(), MaskSelection.keepMask(scores, null, pruned));
+            out.put(e.getKey(), MaskSelection.select(scores, null, pruned, new long[] {m.rows(), m.cols()}));
         }
         return out;
     }
@@ -63,20 +64,20 @@ public final class LotteryControls {
     }
 
     /** Sets {@code masks} on the prunable weights of {@code module} (same names). */
-    public static void applyMasks(Module module, Map<String, float[]> masks) {
+    public static void applyMasks(Module module, Map<String, PruningMask> masks) {
         Map<String, Parameter> weights = Prunable.weights(module);
         masks.forEach((name, m) -> {
             Parameter p = weights.get(name);
             if (p == null) {
                 throw new IllegalArgumentException("no prunable weight " + name);
             }
-            PrunableTensors.setMask(p, m);
+            m.applyTo(p);
         });
     }
 
     /** The keep-masks of the prunable weights of {@code module} (all ones where none is set). */
-    public static Map<String, float[]> masksOf(Module module) {
-        Map<String, float[]> out = new LinkedHashMap<>();
+    public static Map<String, PruningMask> masksOf(Module module) {
+        Map<String, PruningMask> out = new LinkedHashMap<>();
         Prunable.weights(module).forEach((name, p) -> out.put(name, PrunableTensors.currentMask(p)));
         return out;
     }

@@ -1,13 +1,14 @@
 package org.prune4j.prune.training;
 
 import java.util.Arrays;
+import org.prune4j.prune.PruningMask;
 
 /**
- * Builds keep-masks from importance scores: prune exactly {@code k} entries, those already pruned first,
+ * Builds {@link PruningMask}s from importance scores: prune exactly {@code k} entries, those already pruned first,
  * then the lowest scores, ties broken by position (so masks are deterministic). NaN scores count as the
  * lowest.
  */
-public final class MaskSelection {
+final class MaskSelection {
     private MaskSelection() {}
 
     /** Number of entries to prune for a sparsity over {@code numel} entries (rounded to nearest). */
@@ -18,32 +19,38 @@ public final class MaskSelection {
         return Math.min(numel, Math.round(sparsity * numel));
     }
 
+    /** {@link #select} over a single row of {@code scores.length} entries. */
+    public static PruningMask keepMask(float[] scores, PruningMask previous, long k) {
+        return select(scores, previous, k, new long[] {scores.length});
+    }
+
     /**
-     * A keep-mask (1 kept, 0 pruned) over {@code scores} pruning {@code k} entries. Entries where
-     * {@code previous} (may be null) is 0 are pruned before any other, so pruning only ever grows when
-     * {@code k} is at least the number already pruned.
+     * A mask over a tensor of {@code shape} pruning {@code k} entries of {@code scores} (row-major). Entries
+     * that {@code previous} (may be null) prunes are pruned before any other, so pruning only ever grows
+     * when {@code k} is at least the number already pruned.
      */
-    public static float[] keepMask(float[] scores, float[] previous, long k) {
+    public static PruningMask select(float[] scores, PruningMask previous, long k, long[] shape) {
         int n = scores.length;
         if (k < 0 || k > n) {
             throw new IllegalArgumentException("cannot prune " + k + " of " + n + " entries");
         }
-        if (previous != null && previous.length != n) {
-            throw new IllegalArgumentException("previous mask has " + previous.length + " entries, scores " + n);
+        if (previous != null && previous.size() != n) {
+            throw new IllegalArgumentException("previous mask has " + previous.size() + " entries, scores " + n);
         }
+        boolean[] before = previous == null ? null : previous.pruned();
         long[] keys = new long[n];
         for (int i = 0; i < n; i++) {
-            boolean wasPruned = previous != null && previous[i] == 0;
+            boolean wasPruned = before != null && before[i];
             int key = wasPruned ? Integer.MIN_VALUE : sortable(scores[i]);
             keys[i] = ((long) key << 32) | i;
         }
         Arrays.sort(keys);
-        float[] mask = new float[n];
-        Arrays.fill(mask, 1f);
+        float[] keep = new float[n];
+        Arrays.fill(keep, 1f);
         for (int r = 0; r < k; r++) {
-            mask[(int) (keys[r] & 0xffffffffL)] = 0f;
+            keep[(int) (keys[r] & 0xffffffffL)] = 0f;
         }
-        return mask;
+        return PruningMask.fromKeep(shape, keep);
     }
 
     /** An int whose signed order is the float order (NaN lowest, just above pruned entries). */
@@ -54,16 +61,5 @@ public final class MaskSelection {
         int bits = Float.floatToIntBits(f == 0f ? 0f : f); // -0 and +0 tie
         int key = bits ^ ((bits >> 31) & 0x7fffffff);
         return Math.max(key, Integer.MIN_VALUE + 2);
-    }
-
-    /** Number of zeros in a mask. */
-    public static long prunedCount(float[] mask) {
-        long z = 0;
-        for (float v : mask) {
-            if (v == 0) {
-                z++;
-            }
-        }
-        return z;
     }
 }

@@ -1,12 +1,12 @@
 package org.prune4j.prune.training;
 
-import ai.djl.ndarray.NDArray;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.prune4j.nn.Parameter;
+import org.prune4j.prune.PruningMask;
 import org.prune4j.prune.allocation.PrunableTensor;
 import org.prune4j.prune.allocation.SparsityAllocation;
 
@@ -37,14 +37,9 @@ public final class PrunableTensors {
         return w;
     }
 
-    /** The current keep-mask as floats (all ones when the parameter has none). */
-    public static float[] currentMask(Parameter p) {
-        if (p.mask() == null) {
-            float[] ones = new float[Math.toIntExact(p.numel())];
-            java.util.Arrays.fill(ones, 1f);
-            return ones;
-        }
-        return p.mask().toFloatArray();
+    /** The current mask (nothing pruned when the parameter has none). */
+    public static PruningMask currentMask(Parameter p) {
+        return PruningMask.of(p);
     }
 
     /**
@@ -52,34 +47,29 @@ public final class PrunableTensors {
      * {@code scores} (lowest pruned first, already-pruned entries before all others). Returns the new
      * masks by name; they are also set on the parameters.
      */
-    public static Map<String, float[]> prune(Map<String, Parameter> weights, Map<String, float[]> scores,
+    public static Map<String, PruningMask> prune(Map<String, Parameter> weights, Map<String, float[]> scores,
             SparsityAllocation allocation, double target) {
         Map<String, Double> sparsity = allocation.allocate(describe(weights, scores::get), target);
-        Map<String, float[]> masks = new LinkedHashMap<>();
+        Map<String, PruningMask> masks = new LinkedHashMap<>();
         for (Map.Entry<String, Parameter> e : weights.entrySet()) {
             Parameter p = e.getValue();
             Double s = sparsity.get(e.getKey());
             if (s == null) {
                 throw new IllegalStateException(allocation.name() + " allocation gave no sparsity for " + e.getKey());
             }
-            float[] previous = p.mask() == null ? null : p.mask().toFloatArray();
+            PruningMask previous = p.mask() == null ? null : PruningMask.of(p);
             long k = MaskSelection.pruneCount(s, p.numel());
             if (previous != null) {
-                k = Math.max(k, MaskSelection.prunedCount(previous));
+                k = Math.max(k, previous.prunedCount());
             }
-            float[] mask = MaskSelection.keepMask(scores.get(e.getKey()), previous, k);
-            setMask(p, mask);
+            PruningMask mask = MaskSelection.select(scores.get(e.getKey()), previous, k,
+                    p.value().getShape().getShape());
+            mask.applyTo(p);
             masks.put(e.getKey(), mask);
         }
         return masks;
     }
 
-    /** Sets a float keep-mask on a parameter. */
-    public static void setMask(Parameter p, float[] mask) {
-        try (NDArray m = p.value().getManager().create(mask, p.value().getShape())) {
-            p.setMask(m);
-        }
-    }
 
     /** Fraction of all entries of {@code weights} their masks keep. */
     public static double density(Map<String, Parameter> weights) {
@@ -87,7 +77,7 @@ public final class PrunableTensors {
         long kept = 0;
         for (Parameter p : weights.values()) {
             total += p.numel();
-            kept += p.numel() - (p.mask() == null ? 0 : MaskSelection.prunedCount(p.mask().toFloatArray()));
+            kept += p.numel() - (p.mask() == null ? 0 : PruningMask.of(p).prunedCount());
         }
         return total == 0 ? 1 : kept / (double) total;
     }

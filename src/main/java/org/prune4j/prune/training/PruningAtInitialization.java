@@ -1,6 +1,7 @@
 package org.prune4j.prune.training;
 
 import java.util.Map;
+import org.prune4j.prune.PruningMask;
 import org.prune4j.nn.Parameter;
 import org.prune4j.prune.allocation.SparsityAllocation;
 import org.prune4j.train.Network;
@@ -15,7 +16,7 @@ public final class PruningAtInitialization {
     private PruningAtInitialization() {}
 
     /** Scores once and prunes the network's weights to {@code target}. Returns the masks. */
-    public static Map<String, float[]> oneShot(Network network, Saliency saliency, SparsityAllocation allocation,
+    public static Map<String, PruningMask> oneShot(Network network, Saliency saliency, SparsityAllocation allocation,
             double target) {
         Map<String, Parameter> weights = Prunable.weights(network.module());
         return PrunableTensors.prune(weights, saliency.scores(network, weights), allocation, target);
@@ -26,13 +27,13 @@ public final class PruningAtInitialization {
      * density is {@code (1 − target)^(j / rounds)}; scores are recomputed on the masked network before
      * every round.
      */
-    public static Map<String, float[]> iterative(Network network, Saliency saliency, SparsityAllocation allocation,
+    public static Map<String, PruningMask> iterative(Network network, Saliency saliency, SparsityAllocation allocation,
             double target, int rounds) {
         if (rounds < 1) {
             throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
         }
         Map<String, Parameter> weights = Prunable.weights(network.module());
-        Map<String, float[]> masks = null;
+        Map<String, PruningMask> masks = null;
         for (int j = 1; j <= rounds; j++) {
             double sparsity = 1 - Math.pow(1 - target, j / (double) rounds);
             masks = PrunableTensors.prune(weights, saliency.scores(network, weights), allocation, Math.min(sparsity, target));

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.prune4j.prune.PruningMask;
 import org.prune4j.data.DataLoader;
 import org.prune4j.nn.Parameter;
 import org.prune4j.train.LearningRateSchedule;
@@ -30,7 +31,7 @@ class GradualAndLotteryTest {
     }
 
     static long pruned(Parameter p) {
-        return MaskSelection.prunedCount(PrunableTensors.currentMask(p));
+        return PrunableTensors.currentMask(p).prunedCount();
     }
 
     @Test
@@ -69,12 +70,12 @@ class GradualAndLotteryTest {
             WeightSnapshot snap = rewind.snapshot();
             atStep5 = snap.values().get("fc1.weight").toFloats();
             IterativeMagnitudePruning imp = new IterativeMagnitudePruning(0.2, TestAllocations.UNIFORM);
-            Map<String, float[]> masks = imp.pruneToLevel(net, 1);
+            Map<String, PruningMask> masks = imp.pruneToLevel(net, 1);
             float[] trained = net.layer(0).weight().value().toFloatArray();
             assertFalse(Arrays.equals(trained, atStep5));
             snap.rewind(net);
             float[] w = net.layer(0).weight().value().toFloatArray();
-            float[] mask = masks.get("fc1.weight");
+            float[] mask = masks.get("fc1.weight").keepFloats();
             for (int i = 0; i < w.length; i++) {
                 if (mask[i] == 1) {
                     assertEquals(Float.floatToIntBits(atStep5[i]), Float.floatToIntBits(w[i]), "survivor " + i);
@@ -94,13 +95,14 @@ class GradualAndLotteryTest {
             RewindPoint init = new RewindPoint(0);
             trainer(1).train(net, TRAIN, TEST, init);
             IterativeMagnitudePruning imp = new IterativeMagnitudePruning(0.2, TestAllocations.GLOBAL);
-            Map<String, float[]> level1 = imp.pruneToLevel(net, 1);
+            Map<String, PruningMask> level1 = imp.pruneToLevel(net, 1);
             init.snapshot().rewind(net);
             trainer(1).train(net, TRAIN, TEST, TrainingListener.none());
-            Map<String, float[]> level2 = imp.pruneToLevel(net, 2);
+            Map<String, PruningMask> level2 = imp.pruneToLevel(net, 2);
             assertEquals(0.64, PrunableTensors.density(Prunable.weights(net)), 0.005);
-            level1.forEach((name, m1) -> {
-                float[] m2 = level2.get(name);
+            level1.forEach((name, mask1) -> {
+                float[] m1 = mask1.keepFloats();
+                float[] m2 = level2.get(name).keepFloats();
                 for (int i = 0; i < m1.length; i++) {
                     assertTrue(m1[i] == 1 || m2[i] == 0, "pruned weight came back");
                 }
@@ -112,20 +114,21 @@ class GradualAndLotteryTest {
     void controlsKeepPerLayerSparsityAndChangeWhatTheyShould() {
         try (NDManager m = NDManager.newBaseManager()) {
             TinyMlp net = new TinyMlp(m, 3, 16, 32, 4);
-            Map<String, float[]> masks = new IterativeMagnitudePruning(0.5, TestAllocations.GLOBAL).pruneToLevel(net, 2);
-            Map<String, float[]> random = LotteryControls.randomMasks(masks, 42);
+            Map<String, PruningMask> masks = new IterativeMagnitudePruning(0.5, TestAllocations.GLOBAL).pruneToLevel(net, 2);
+            Map<String, PruningMask> random = LotteryControls.randomMasks(masks, 42);
             masks.forEach((name, mk) -> {
-                assertEquals(MaskSelection.prunedCount(mk), MaskSelection.prunedCount(random.get(name)), name);
-                assertFalse(Arrays.equals(mk, random.get(name)), name);
+                assertEquals(mk.prunedCount(), random.get(name).prunedCount(), name);
+                assertFalse(Arrays.equals(mk.keepFloats(), random.get(name).keepFloats()), name);
             });
-            assertArrayEquals(random.get("fc1.weight"), LotteryControls.randomMasks(masks, 42).get("fc1.weight"));
+            assertArrayEquals(random.get("fc1.weight").keepFloats(),
+                    LotteryControls.randomMasks(masks, 42).get("fc1.weight").keepFloats());
 
             float[] originalInit = net.layer(0).weight().value().toFloatArray();
             TinyMlp fresh = new TinyMlp(m, 99, 16, 32, 4);
             LotteryControls.reinitialize(net, fresh);
-            assertArrayEquals(masks.get("fc1.weight"), PrunableTensors.currentMask(net.layer(0).weight()));
+            assertArrayEquals(masks.get("fc1.weight").keepFloats(), PrunableTensors.currentMask(net.layer(0).weight()).keepFloats());
             float[] re = net.layer(0).weight().value().toFloatArray();
-            float[] mk = masks.get("fc1.weight");
+            float[] mk = masks.get("fc1.weight").keepFloats();
             float[] freshW = fresh.layer(0).weight().value().toFloatArray();
             int differ = 0;
             for (int i = 0; i < re.length; i++) {
@@ -134,7 +137,7 @@ class GradualAndLotteryTest {
                     differ++;
                 }
             }
-            assertTrue(differ > 0.9 * MaskSelection.prunedCount(mk) / 3.0);
+            assertTrue(differ > 0.9 * masks.get("fc1.weight").prunedCount() / 3.0);
         }
     }
 

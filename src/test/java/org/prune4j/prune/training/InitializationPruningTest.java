@@ -25,7 +25,7 @@ class InitializationPruningTest {
         long pruned = 0;
         for (Parameter p : Prunable.weights(net).values()) {
             total += p.numel();
-            pruned += MaskSelection.prunedCount(PrunableTensors.currentMask(p));
+            pruned += PrunableTensors.currentMask(p).prunedCount();
         }
         assertEquals(target, pruned / (double) total, 1.5 / total);
     }
@@ -71,7 +71,7 @@ class InitializationPruningTest {
                 assertTrue(fc1[row * 16 + 1] >= 0);
             }
             // pruning 32/512 of fc1 removes exactly the dead column
-            float[] mask = MaskSelection.keepMask(fc1, null, 32);
+            float[] mask = MaskSelection.keepMask(fc1, null, 32).keepFloats();
             for (int row = 0; row < 32; row++) {
                 assertEquals(0f, mask[row * 16], 0f);
             }
@@ -180,7 +180,7 @@ class InitializationPruningTest {
     }
 
     static long pruned(Parameter p) {
-        return MaskSelection.prunedCount(PrunableTensors.currentMask(p));
+        return PrunableTensors.currentMask(p).prunedCount();
     }
 
     /**

@@ -1,4 +1,4 @@
-package org.prune4j.prune.llm;
+package org.prune4j.pipeline.calibrate;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

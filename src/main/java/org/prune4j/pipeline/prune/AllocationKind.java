@@ -1,4 +1,4 @@
-package org.prune4j.prune.llm;
+package org.prune4j.pipeline.prune;
 
 import java.util.Locale;
 import org.prune4j.UserError;

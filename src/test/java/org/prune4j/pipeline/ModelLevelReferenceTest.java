@@ -1,30 +1,39 @@
-package org.prune4j.prune.llm;
+package org.prune4j.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.prune4j.eval.Perplexity;
+import org.prune4j.io.IdsFileSpec;
 import org.prune4j.io.SafetensorsFile;
 import org.prune4j.io.TensorData;
-import org.prune4j.model.ModelLocator;
-import org.prune4j.model.llama.LlamaCheckpoint;
-import org.prune4j.model.llama.LlamaModel;
 import org.prune4j.model.llama.RotaryLayout;
+import org.prune4j.pipeline.calibrate.CalibrationSpec;
+import org.prune4j.pipeline.evaluate.EvaluationSpec;
+import org.prune4j.pipeline.load.ModelSpec;
+import org.prune4j.pipeline.prune.PruningSpec;
+import org.prune4j.pipeline.recover.Recovery;
+import org.prune4j.pipeline.report.PruneReport;
+import org.prune4j.pipeline.save.OutputSpec;
 import org.prune4j.prune.PruningMask;
 import org.prune4j.prune.SparsityPattern;
-import org.prune4j.prune.oneshot.SparseGpt;
+import org.prune4j.prune.method.PruningMethod;
+import org.prune4j.prune.method.PruningMethods;
+import org.prune4j.prune.method.SparseGptMethod;
 
 /**
  * The whole one-shot pipeline on stories260K against the original implementations
  * (reference/model/stories260K.safetensors): the final mask of every matrix and the perplexity on the
- * pinned evaluation rows.
+ * pinned evaluation rows. It runs the job the {@code prune} command runs, with the shipped settings
+ * (SparseGPT: {@link org.prune4j.prune.oneshot.SparseGptConfig#SHIPPED}; automatic calibration batch).
  */
 class ModelLevelReferenceTest {
     private static final Map<String, String> LLAMA2C_NAMES = Map.of(
@@ -32,14 +41,13 @@ class ModelLevelReferenceTest {
             "self_attn.o_proj", "attention.wo", "mlp.gate_proj", "feed_forward.w1", "mlp.down_proj", "feed_forward.w2",
             "mlp.up_proj", "feed_forward.w3");
 
+    private static Path referencePath;
     private static SafetensorsFile reference;
-    private static LlamaCheckpoint checkpoint;
 
     @BeforeAll
     static void open() throws Exception {
-        reference = SafetensorsFile.open(
-                Path.of(ModelLevelReferenceTest.class.getResource("/reference/model/stories260K.safetensors").toURI()));
-        checkpoint = ModelLocator.loadLlama("stories260K", null);
+        referencePath = Path.of(ModelLevelReferenceTest.class.getResource("/reference/model/stories260K.safetensors").toURI());
+        reference = SafetensorsFile.open(referencePath);
     }
 
     @AfterAll
@@ -51,39 +59,40 @@ class ModelLevelReferenceTest {
     @CsvSource({"magnitude, 0.5, unstructured50", "magnitude, 2:4, 2of4", "wanda, 0.5, unstructured50",
             "wanda, 2:4, 2of4", "sparsegpt, 0.5, unstructured50", "sparsegpt, 2:4, 2of4"})
     void masksAndPerplexityMatchTheReference(String methodName, String patternText, String refPattern) {
-        OneShotMethod method = OneShotMethod.parse(methodName);
+        PruningMethod method = PruningMethods.byName(methodName);
         SparsityPattern pattern = SparsityPattern.parse(patternText);
-        CalibrationSet calib = CalibrationSet.fromIds(reference.get("calib_ids"), "calib_ids", 512, 512);
-        try (NDManager weights = NDManager.newBaseManager()) {
-            LlamaModel model = LlamaModel.load(checkpoint, weights);
-            Map<String, PruningMask> masks = new SequentialPruner(method, new SparseGpt(), 16)
-                    .prune(model, calib, name -> pattern);
-            assertEquals(35, masks.size());
-            long differing = 0;
-            long total = 0;
-            for (Map.Entry<String, PruningMask> e : masks.entrySet()) {
-                byte[] ours = inLlama2cRowOrder(e.getKey(), e.getValue());
-                byte[] ref = bytes(reference.get(refMaskName(methodName, refPattern, e.getKey())).toInts());
-                assertEquals(ref.length, ours.length, e.getKey());
-                for (int i = 0; i < ref.length; i++) {
-                    if (ref[i] != ours[i]) {
-                        differing++;
-                    }
+        // the same job, with the same (shipped) settings, as `prune4j prune --model stories260K`
+        PruneJobSettings settings = new PruneJobSettings(ModelSpec.of("stories260K"),
+                new CalibrationSpec(null, new IdsFileSpec(referencePath, "calib_ids"), 128, 0, 0, 0),
+                PruningSpec.uniform(method, pattern), Recovery.none(),
+                new EvaluationSpec(null, new IdsFileSpec(referencePath, "eval_ids"), 0, 0), OutputSpec.NONE);
+        Map<String, PruningMask> masks = new LinkedHashMap<>();
+        PruneReport report = new LlmPruneJob(new PrintStream(OutputStream.nullOutputStream()))
+                .withMaskListener(masks::put).run(settings);
+        assertEquals(35, masks.size());
+        long differing = 0;
+        long total = 0;
+        for (Map.Entry<String, PruningMask> e : masks.entrySet()) {
+            byte[] ours = inLlama2cRowOrder(e.getKey(), e.getValue());
+            byte[] ref = bytes(reference.get(refMaskName(methodName, refPattern, e.getKey())).toInts());
+            assertEquals(ref.length, ours.length, e.getKey());
+            for (int i = 0; i < ref.length; i++) {
+                if (ref[i] != ours[i]) {
+                    differing++;
                 }
-                total += ref.length;
             }
-            if (method == OneShotMethod.SPARSEGPT) {
-                assertTrue(differing <= total * 1e-4, differing + " of " + total + " mask entries differ");
-            } else {
-                assertEquals(0, differing, "mask entries differing from the reference");
-            }
-            int[][] rows = rows(reference.get("eval_ids"));
-            double ppl = new Perplexity(model).evaluate(rows).ppl();
-            double refPpl = reference.get(methodName + "_" + refPattern + "_ppl").toDoubles()[0];
-            System.out.printf(java.util.Locale.ROOT, "%s %s: %d of %d mask entries differ; ppl %.6f, reference %.6f%n",
-                    methodName, patternText, differing, total, ppl, refPpl);
-            assertEquals(refPpl, ppl, refPpl * 1e-3, "perplexity");
+            total += ref.length;
         }
+        if (method instanceof SparseGptMethod) {
+            assertTrue(differing <= total * 1e-4, differing + " of " + total + " mask entries differ");
+        } else {
+            assertEquals(0, differing, "mask entries differing from the reference");
+        }
+        double ppl = report.prunedPpl();
+        double refPpl = reference.get(methodName + "_" + refPattern + "_ppl").toDoubles()[0];
+        System.out.printf(java.util.Locale.ROOT, "%s %s (%s): %d of %d mask entries differ; ppl %.6f, reference %.6f%n",
+                methodName, patternText, report.residency(), differing, total, ppl, refPpl);
+        assertEquals(refPpl, ppl, refPpl * 1e-3, "perplexity");
     }
 
     private static String refMaskName(String method, String pattern, String weightName) {

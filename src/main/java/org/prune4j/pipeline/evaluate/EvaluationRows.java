@@ -1,0 +1,58 @@
+package org.prune4j.pipeline.evaluate;
+
+import org.prune4j.UserError;
+import org.prune4j.eval.TokenWindows;
+import org.prune4j.io.IdsFileSpec;
+import org.prune4j.model.BundledModels;
+import org.prune4j.model.llama.LlamaConfig;
+import org.prune4j.pipeline.calibrate.Calibration;
+import org.prune4j.pipeline.calibrate.CalibrationSet;
+import org.prune4j.pipeline.load.SourceModel;
+
+/**
+ * The token rows a job scores, and where they came from.
+ *
+ * @param rows windows of equal length
+ * @param description for reports ({@code 64 rows of 256 tokens from ...})
+ */
+public record EvaluationRows(int[][] rows, String description) {
+    /** The rows {@code spec} names for {@code model}, or null when the job does not evaluate. */
+    public static EvaluationRows of(EvaluationSpec spec, SourceModel model) {
+        LlamaConfig c = model.checkpoint().config();
+        int context = c.maxPositions();
+        int[][] rows;
+        String src;
+        if (spec.ids() != null) {
+            rows = toRows(CalibrationSet.fromIds(spec.ids().read(), spec.ids().toString(), c.vocabSize(), context),
+                    spec.maxWindows());
+            src = spec.ids().toString();
+        } else if (spec.text() != null) {
+            int seqLen = spec.seqLen() > 0 ? spec.seqLen() : context;
+            if (seqLen > context) {
+                throw new UserError("--eval-seqlen " + seqLen + ": longer than the model's context of " + context);
+            }
+            int[] stream = model.tokenizer().encode(Calibration.readText(spec.text()), true, false);
+            rows = TokenWindows.split(stream, seqLen, spec.maxWindows());
+            src = spec.text().toString();
+        } else if (BundledModels.isBundled(model.spec().model())) {
+            String name = model.spec().model();
+            IdsFileSpec ids = new IdsFileSpec(BundledModels.protocol(name), "eval_ids");
+            rows = toRows(CalibrationSet.fromIds(ids.read(), name + " protocol eval_ids", c.vocabSize(), context),
+                    spec.maxWindows());
+            src = name + " protocol eval_ids";
+        } else {
+            return null;
+        }
+        return new EvaluationRows(rows, rows.length + " rows of " + rows[0].length + " tokens from " + src);
+    }
+
+    private static int[][] toRows(CalibrationSet set, int max) {
+        int n = max > 0 ? Math.min(max, set.rows()) : set.rows();
+        int[] ids = set.ids();
+        int[][] rows = new int[n][set.seqLen()];
+        for (int r = 0; r < n; r++) {
+            System.arraycopy(ids, r * set.seqLen(), rows[r], 0, set.seqLen());
+        }
+        return rows;
+    }
+}
