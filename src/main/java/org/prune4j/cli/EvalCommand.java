@@ -17,6 +17,7 @@ import org.prune4j.eval.Perplexity;
 import org.prune4j.eval.TokenWindows;
 import org.prune4j.io.IdsFileSpec;
 import org.prune4j.io.TensorData;
+import org.prune4j.prune.kv.KvCacheSpec;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -80,6 +81,39 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Windows per forward pass (default: automatic, bounded memory).")
     int batchSize;
 
+    @Option(names = "--tokens", paramLabel = "SPEC",
+            description = "With --arch vit-cifar-tiny: inference-time token reduction, next to the dense model in the"
+                    + " same run (accuracy, tokens per layer, MACs, measured images/s at batch 64):"
+                    + " tome:r=R[,inflect=F][,prop=true|false] | evit:keep=K[,layers=L,..][,fuse=true|false]"
+                    + " | zerotprune:keep=K[,layers=L,..][,iters=N].")
+    String tokens;
+
+    @Option(names = "--kv", paramLabel = "POLICY",
+            description = "Language models: score every window token by token through the decode path with this KV"
+                    + " cache, next to the full cache in the same run (ppl, kv_bytes, tokens_per_s): full | window |"
+                    + " sinks[:sinks=4] | h2o[:recent=0.5] | snapkv[:window=32,kernel=5,pool=avg|max,heads=kv|query].")
+    String kv;
+
+    @Option(names = "--kv-budget", paramLabel = "B",
+            description = "With --kv: entries per layer the cache may hold, the current token included.")
+    Integer kvBudget;
+
+    @Option(names = "--stream",
+            description = "With --kv: score the whole text as one stream instead of independent windows (--kv sinks"
+                    + " can run past the model's context).")
+    boolean stream;
+
+    @Option(names = "--prefill-keep", paramLabel = "SHARE[,SHARE…]", split = ",",
+            description = "Language models: SpAtten-style cascade token pruning during prefill, keeping this share of"
+                    + " the tokens after each block (one value for every block, or one per block); reports the"
+                    + " continuation's perplexity and prefill tokens/s next to an unpruned prefill in the same run.")
+    double[] prefillKeep;
+
+    @Option(names = "--prompt-tokens", paramLabel = "P",
+            description = "With --prefill-keep: prompt tokens of every window, the rest is the continuation (default:"
+                    + " half the window).")
+    Integer promptTokens;
+
     @Option(names = "--json", description = "Print one JSON object with the result.")
     boolean json;
 
@@ -93,8 +127,57 @@ public final class EvalCommand implements Callable<Integer> {
                 throw new UserError(arch == null ? "--images needs --arch NAME (the checkpoint's architecture)"
                         : "--arch needs --images FILE (not --text/--ids, which are for language models)");
             }
+            if (tokens != null) {
+                return TokenReductionEval.run(Path.of(model), arch, input.images, tokens, json,
+                        spec.commandLine().getOut());
+            }
             return VisionEval.run(Path.of(model), arch, input.images, json, spec.commandLine().getOut(),
                     spec.commandLine().getErr());
+        }
+        if (tokens != null) {
+            throw new UserError("--tokens is for vision transformers (--arch vit-cifar-tiny --images FILE)");
+        }
+        if (prefillKeep == null && promptTokens != null) {
+            throw new UserError("--prompt-tokens needs --prefill-keep");
+        }
+        if (prefillKeep != null) {
+            if (kv != null) {
+                throw new UserError("--prefill-keep and --kv cannot be combined yet");
+            }
+            try (LlamaRuntime rt = LlamaRuntime.open(model, tokenizer)) {
+                int context = rt.model().config().maxPositions();
+                if (seqLen != null && (seqLen < 3 || seqLen > context)) {
+                    throw new UserError("--seqlen " + seqLen + ": must be between 3 and the model's context of " + context);
+                }
+                int[][] rows = input.text != null ? textWindows(rt, context) : idWindows(context);
+                return PrefillPruningEval.run(rt.model(), rows, prefillKeep, promptTokens, json, model,
+                        spec.commandLine().getOut());
+            }
+        }
+        if (kv == null && (kvBudget != null || stream)) {
+            throw new UserError((stream ? "--stream" : "--kv-budget") + " needs --kv POLICY");
+        }
+        if (kv != null) {
+            KvCacheSpec cache = KvCacheSpec.parse(kv, kvBudget);
+            if (maxWindows < 0) {
+                throw new UserError("--max-windows " + maxWindows + ": must be ≥ 0");
+            }
+            try (LlamaRuntime rt = LlamaRuntime.open(model, tokenizer)) {
+                int context = rt.model().config().maxPositions();
+                int[][] rows;
+                if (stream) {
+                    int[] all = input.text != null ? textTokens(rt) : idWindows(context).length == 0 ? new int[0]
+                            : concat(idWindows(context));
+                    rows = new int[][] {maxWindows > 0 && seqLen != null
+                            ? java.util.Arrays.copyOf(all, Math.min(all.length, maxWindows * seqLen)) : all};
+                } else {
+                    if (seqLen != null && (seqLen < 2 || seqLen > context)) {
+                        throw new UserError("--seqlen " + seqLen + ": must be between 2 and the model's context of " + context);
+                    }
+                    rows = input.text != null ? textWindows(rt, context) : idWindows(context);
+                }
+                return KvEval.run(rt.model(), rows, cache, stream, json, model, spec.commandLine().getOut());
+            }
         }
         if (maxWindows < 0) {
             throw new UserError("--max-windows " + maxWindows + ": must be ≥ 0");
@@ -113,6 +196,25 @@ public final class EvalCommand implements Callable<Integer> {
             print(r);
         }
         return 0;
+    }
+
+    private static int[] concat(int[][] rows) {
+        return java.util.Arrays.stream(rows).flatMapToInt(java.util.Arrays::stream).toArray();
+    }
+
+    private int[] textTokens(LlamaRuntime rt) {
+        String text;
+        try {
+            byte[] bytes = Files.readAllBytes(input.text);
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (NoSuchFileException e) {
+            throw new UserError("--text " + input.text + ": no such file");
+        } catch (CharacterCodingException e) {
+            throw new UserError("--text " + input.text + ": not UTF-8 text");
+        } catch (IOException e) {
+            throw new UserError("--text " + input.text + ": cannot read: " + e.getMessage());
+        }
+        return rt.tokenizer().encode(text, true, false);
     }
 
     private int[][] textWindows(LlamaRuntime rt, int context) {

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.prune4j.generate.Generation;
 import org.prune4j.generate.Generator;
+import org.prune4j.prune.kv.KvCacheSpec;
 import org.prune4j.generate.Sampler;
 import org.prune4j.generate.TextStream;
 import org.prune4j.tokenizer.Tokenizer;
@@ -51,6 +52,15 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "Seed of the sampler's xorshift generator, not 0 (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--kv", paramLabel = "POLICY", defaultValue = "full",
+            description = "KV cache: full | window | sinks[:sinks=4] | h2o[:recent=0.5] |"
+                    + " snapkv[:window=32,kernel=5,pool=avg|max,heads=kv|query] (default: ${DEFAULT-VALUE}).")
+    String kv;
+
+    @Option(names = "--kv-budget", paramLabel = "B",
+            description = "With a --kv policy other than full: entries per layer, the current token included.")
+    Integer kvBudget;
+
     @Option(names = "--json", description = "Print one JSON object (text, ids, speed) instead of streaming the text.")
     boolean json;
 
@@ -60,6 +70,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Sampler sampler = Sampler.of(temperature, topP, seed);
+        KvCacheSpec cache = KvCacheSpec.parse(kv, kvBudget);
         PrintWriter out = spec.commandLine().getOut();
         try (LlamaRuntime rt = LlamaRuntime.open(model, tokenizer)) {
             Tokenizer tok = rt.tokenizer();
@@ -68,7 +79,7 @@ public final class GenerateCommand implements Callable<Integer> {
                 out.print(piece);
                 out.flush();
             });
-            Generation g = new Generator(rt.model()).generate(promptIds, steps, sampler, text);
+            Generation g = new Generator(rt.model()).withCache(cache::create).generate(promptIds, steps, sampler, text);
             text.finish();
             if (json) {
                 ObjectNode o = new ObjectMapper().createObjectNode();
@@ -85,6 +96,10 @@ public final class GenerateCommand implements Callable<Integer> {
                 o.put("stopped_at_bos", g.stoppedAtBos());
                 o.put("seconds", g.seconds());
                 o.put("tokens_per_second", g.tokensPerSecond());
+                o.put("kv", cache.text());
+                if (cache.policy() != null) {
+                    o.put("kv_budget", cache.budget());
+                }
                 out.println(o.toString());
             } else {
                 out.println();

@@ -3,6 +3,7 @@ package org.prune4j.eval;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import java.util.function.UnaryOperator;
 import org.prune4j.data.Batch;
 import org.prune4j.data.DataLoader;
 import org.prune4j.data.Dataset;
@@ -39,6 +40,14 @@ public final class ImageClassificationEval {
 
     /** Evaluates {@code model} on {@code data} (normalised as the model expects) in batches of {@code batchSize}. */
     public static Result evaluate(VisionModel model, Dataset data, int batchSize) {
+        return evaluate(model, data, batchSize, model::forward);
+    }
+
+    /**
+     * Evaluates {@code model} on {@code data} with {@code forward} computing the logits of a batch (for
+     * example a forward pass with token reduction).
+     */
+    public static Result evaluate(VisionModel model, Dataset data, int batchSize, UnaryOperator<NDArray> forward) {
         boolean wasTraining = model.isTraining();
         model.train(false);
         long start = System.nanoTime();
@@ -49,7 +58,7 @@ public final class ImageClassificationEval {
             for (int b = 0; b < loader.batchesPerEpoch(); b++) {
                 try (NDManager scope = manager.newSubManager()) {
                     Batch batch = loader.batch(0, b, scope);
-                    NDArray logits = model.forward(batch.images());
+                    NDArray logits = forward.apply(batch.images());
                     long[] pred = logits.argMax(1).toType(DataType.INT64, false).toLongArray();
                     long[] labels = batch.labels().toLongArray();
                     int[] idx = batch.indices();

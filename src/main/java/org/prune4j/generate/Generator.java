@@ -2,6 +2,7 @@ package org.prune4j.generate;
 
 import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
+import java.util.function.BiFunction;
 import org.prune4j.UserError;
 import org.prune4j.model.llama.KvCache;
 import org.prune4j.model.llama.LlamaModel;
@@ -24,9 +25,20 @@ public final class Generator {
     }
 
     private final LlamaModel model;
+    private final BiFunction<LlamaModel, Integer, KvCache> caches;
 
     public Generator(LlamaModel model) {
+        this(model, KvCache::create);
+    }
+
+    private Generator(LlamaModel model, BiFunction<LlamaModel, Integer, KvCache> caches) {
         this.model = model;
+        this.caches = caches;
+    }
+
+    /** The same generator with its KV cache made by {@code caches} ({@code (model, positions) → cache}). */
+    public Generator withCache(BiFunction<LlamaModel, Integer, KvCache> caches) {
+        return new Generator(model, caches);
     }
 
     /**
@@ -54,7 +66,7 @@ public final class Generator {
         int pos = 0;
         int token = prompt[0];
         long t0 = System.nanoTime();
-        try (KvCache cache = KvCache.create(model, total)) {
+        try (KvCache cache = caches.apply(model, total)) {
             while (pos < total) {
                 int next;
                 try (NDManager scope = NDManager.newBaseManager(model.manager().getDevice())) {

@@ -69,6 +69,19 @@ public final class MultiheadSelfAttention extends Module {
 
     /** Attends over {@code x [N, S, E]}; returns {@code [N, S, E]} in {@code x}'s manager. */
     public NDArray forward(NDArray x) {
+        return attend(x, null, false).output();
+    }
+
+    /**
+     * Attends over {@code x [N, S, E]} and also returns what inference-time token reduction reads: the keys
+     * averaged over heads and, when {@code keepProbabilities}, the attention probabilities.
+     *
+     * @param x tokens {@code [N, S, E]}
+     * @param keyLogSizes {@code [N, S]} added to the attention logits of every query for each key (ToMe's
+     *     proportional attention: the log of how many original tokens a key stands for), or {@code null}
+     * @param keepProbabilities whether to return the attention probabilities {@code [N, H, S, S]}
+     */
+    public AttentionOutput attend(NDArray x, NDArray keyLogSizes, boolean keepProbabilities) {
         Shape xs = x.getShape();
         long n = xs.get(0);
         long seq = xs.get(1);
@@ -82,6 +95,9 @@ public final class MultiheadSelfAttention extends Module {
         NDArray k = heads.get(1);
         NDArray v = heads.get(2);
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(dh));
+        if (keyLogSizes != null) {
+            scores = scores.add(keyLogSizes.reshape(n, 1, 1, seq));
+        }
         NDArray attn = scores.softmax(-1);
         if (isTraining() && attentionDropout > 0) {
             attn = ai.djl.nn.norm.Dropout.dropout(attn, attentionDropout, true).singletonOrThrow();
@@ -89,6 +105,6 @@ public final class MultiheadSelfAttention extends Module {
         NDArray ctx = attn.matMul(v).transpose(0, 2, 1, 3).reshape(n, seq, e);
         NDArray y = outProj.forward(ctx);
         fireHooks(x, y);
-        return y;
+        return new AttentionOutput(y, k, keepProbabilities ? attn : null);
     }
 }

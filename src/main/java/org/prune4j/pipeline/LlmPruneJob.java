@@ -76,7 +76,10 @@ public final class LlmPruneJob {
             report.built(source, model, calib, evalRows);
             if (evalRows != null) {
                 ModelEvaluation dense = baselines.get(String.valueOf(source.checkpoint().source()), evalRows,
-                        () -> Evaluation.run(model, evalRows));
+                        () -> {
+                            Evaluation.warmUp(model, evalRows);
+                            return Evaluation.run(model, evalRows);
+                        });
                 log.printf("dense perplexity %.4f%n", dense.ppl());
                 report.dense(dense);
             }

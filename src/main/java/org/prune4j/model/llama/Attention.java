@@ -80,17 +80,27 @@ public final class Attention extends Module {
         NDArray k = kProj.forward(x).reshape(b, t, nKv, headDim).transpose(0, 2, 1, 3);
         NDArray v = vProj.forward(x).reshape(b, t, nKv, headDim).transpose(0, 2, 1, 3);
 
-        q = RotaryEmbedding.apply(q, ctx.cos(), ctx.sin());
-        k = RotaryEmbedding.apply(k, ctx.cos(), ctx.sin());
-
-        if (ctx.cache() != null) {
-            NDList all = ctx.cache().store(layerIndex, k, v, ctx.start());
-            k = all.get(0);
-            v = all.get(1);
+        boolean evicting = ctx.cache() != null && ctx.cache().evicting();
+        if (evicting) {
+            NDList step = ctx.cache().attend(layerIndex, q, k, v, ctx);
+            q = step.get(0);
+            k = step.get(1);
+            v = step.get(2);
+        } else {
+            q = RotaryEmbedding.apply(q, ctx.cos(), ctx.sin());
+            k = RotaryEmbedding.apply(k, ctx.cos(), ctx.sin());
+            if (ctx.cache() != null) {
+                NDList all = ctx.cache().store(layerIndex, k, v, ctx.start());
+                k = all.get(0);
+                v = all.get(1);
+            }
         }
 
         // grouped-query attention: key/value head g serves query heads g·group .. g·group+group-1
-        int group = nHeads / nKv;
+        // (a per-query-head cache already holds one copy per query head)
+        int group = nHeads / Math.toIntExact(k.getShape().get(1));
+        NDArray keysBeforeRepeat = k;
+        NDArray valuesBeforeRepeat = v;
         if (group > 1) {
             k = k.repeat(1, group);
             v = v.repeat(1, group);
@@ -101,6 +111,12 @@ public final class Attention extends Module {
             scores = scores.addi(ctx.mask());
         }
         NDArray weights = scores.softmax(-1);
+        if (evicting) {
+            ctx.cache().observe(layerIndex, weights);
+        }
+        if (ctx.observer() != null) {
+            ctx.observer().observe(layerIndex, weights, group > 1 ? keysBeforeRepeat : k, group > 1 ? valuesBeforeRepeat : v);
+        }
         NDArray heads = weights.matMul(v); // [B, heads, T, hd]
         NDArray merged = heads.transpose(0, 2, 1, 3).reshape(b, t, (long) nHeads * headDim);
         NDArray out = oProj.forward(merged);

@@ -21,14 +21,63 @@ final class AttentionContext {
     private final int start;
     private final int length;
     private final KvCache cache;
+    private final AttentionObserver observer;
 
     private AttentionContext(NDArray cos, NDArray sin, NDArray mask, int start, int length, KvCache cache) {
+        this(cos, sin, mask, start, length, cache, null);
+    }
+
+    private AttentionContext(NDArray cos, NDArray sin, NDArray mask, int start, int length, KvCache cache,
+            AttentionObserver observer) {
         this.cos = cos;
         this.sin = sin;
         this.mask = mask;
         this.start = start;
         this.length = length;
         this.cache = cache;
+        this.observer = observer;
+    }
+
+    /** Receives, per block, the attention probabilities and the rotated keys and values of a pass. */
+    @FunctionalInterface
+    interface AttentionObserver {
+        /**
+         * @param layer block index
+         * @param probabilities {@code [1, heads, T, T]}
+         * @param keys rotated keys {@code [1, kvHeads, T, hd]}
+         * @param values values {@code [1, kvHeads, T, hd]}
+         */
+        void observe(int layer, NDArray probabilities, NDArray keys, NDArray values);
+    }
+
+    /**
+     * A causal context for one sequence (batch 1) of tokens at the given ascending positions (a subset of a
+     * sequence, as after token pruning): each token attends to the given tokens at or before its position;
+     * {@code observer} sees every block's attention.
+     */
+    static AttentionContext atPositions(LlamaModel model, NDManager scope, int[] positions, AttentionObserver observer) {
+        int t = positions.length;
+        checkLength(model, positions[t - 1], 1);
+        int hd = model.rotary().headDim();
+        NDList all = model.rotary().slice(scope, 0, positions[t - 1] + 1);
+        NDArray index = scope.create(positions);
+        NDArray cos = all.get(0).get(index);
+        NDArray sin = all.get(1).get(index);
+        float[] m = new float[t * t];
+        for (int q = 0; q < t; q++) {
+            for (int k = q + 1; k < t; k++) {
+                m[q * t + k] = Float.NEGATIVE_INFINITY;
+            }
+        }
+        if (cos.getShape().get(1) != hd) {
+            throw new IllegalStateException("rotary rows of width " + cos.getShape().get(1) + " for head dim " + hd);
+        }
+        return new AttentionContext(cos, sin, scope.create(m, new Shape(t, t)), 0, t, null, observer);
+    }
+
+    /** The observer of a token-pruning pass, or null. */
+    AttentionObserver observer() {
+        return observer;
     }
 
     /**
@@ -47,8 +96,12 @@ final class AttentionContext {
      * appends their keys and values to {@code cache}, and attends to everything cached before them.
      */
     public static AttentionContext cached(LlamaModel model, NDManager scope, int start, int length, KvCache cache) {
-        checkLength(model, start, length);
         cache.checkAppend(start, length);
+        if (cache.rotatesBySlot()) {
+            // positions come from the cache slots, so the stream may run past the model's context
+            return new AttentionContext(null, null, null, start, length, cache);
+        }
+        checkLength(model, start, length);
         NDList cs = model.rotary().slice(scope, start, length);
         NDArray mask = length == 1 ? null : causalMask(scope, start, length);
         return new AttentionContext(cs.get(0), cs.get(1), mask, start, length, cache);

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Random;
+import org.prune4j.nn.AttentionOutput;
 import org.prune4j.nn.Dropout;
 import org.prune4j.nn.Functional;
 import org.prune4j.nn.Initializers;
@@ -46,10 +47,41 @@ public final class TransformerEncoderLayer extends Module {
 
     public NDArray forward(NDArray x) {
         NDArray h = norm1.forward(x.add(dropout1.forward(selfAttn.forward(x))));
-        NDArray ff = linear2.forward(dropout.forward(Functional.relu(linear1.forward(h))));
-        NDArray y = norm2.forward(h.add(dropout2.forward(ff)));
+        NDArray y = feedForward(h);
         fireHooks(x, y);
         return y;
+    }
+
+    /**
+     * The layer with token reduction between its attention part and its feed-forward part: {@code h =
+     * norm1(x + attn(x))}, {@code h' = reduce(h)}, {@code y = norm2(h' + ff(h'))}.
+     */
+    TokenState forward(TokenState x, int layer, int depth, TokenReduction reduction) {
+        NDArray logSizes = null;
+        if (reduction.proportionalAttention() && x.sizes() != null) {
+            logSizes = x.tokens().getManager().create(x.sizes(), new Shape(x.batch(), x.length())).log();
+        }
+        AttentionOutput attention = selfAttn.attend(x.tokens(), logSizes, reduction.readsProbabilities(layer));
+        NDArray h = norm1.forward(x.tokens().add(dropout1.forward(attention.output())));
+        TokenState reduced = reduction.reduce(layer, depth, new TokenState(h, x.sizes()), attention);
+        NDArray y = feedForward(reduced.tokens());
+        fireHooks(x.tokens(), y);
+        return new TokenState(y, reduced.sizes());
+    }
+
+    private NDArray feedForward(NDArray h) {
+        NDArray ff = linear2.forward(dropout.forward(Functional.relu(linear1.forward(h))));
+        return norm2.forward(h.add(dropout2.forward(ff)));
+    }
+
+    /** The attention module. */
+    public MultiheadSelfAttention selfAttention() {
+        return selfAttn;
+    }
+
+    /** Width of the feed-forward hidden layer. */
+    public long feedForwardWidth() {
+        return linear1.outFeatures();
     }
 
     @Override

@@ -71,16 +71,42 @@ public final class VisionTransformer extends VisionModel {
     @Override
     public NDArray forward(NDArray images) {
         checkInput(images);
-        NDArray x = patchEmbed.forward(images); // [N, P, E]
-        Shape s = x.getShape();
-        NDArray cls = x.getManager().zeros(new Shape(s.get(0), 1, s.get(2))).add(clsToken.value());
-        x = NDArrays.concat(new NDList(cls, x), 1).add(posEmbed.value());
-        x = dropout.forward(x);
+        NDArray x = embed(images);
         for (TransformerEncoderLayer layer : transformer.layers.items()) {
             x = layer.forward(x);
         }
         NDArray clsOut = x.get(":, 0, :");
         return mlpHead.linear.forward(mlpHead.norm.forward(clsOut));
+    }
+
+    /**
+     * Logits with inference-time token reduction between the attention and the feed-forward part of every
+     * encoder layer, and the number of tokens each layer saw.
+     */
+    public TokenTrace forward(NDArray images, TokenReduction reduction) {
+        checkInput(images);
+        NDArray x = embed(images);
+        List<TransformerEncoderLayer> layers = transformer.layers.items();
+        int depth = layers.size();
+        int[] tokensIn = new int[depth];
+        int[] tokensAfter = new int[depth];
+        TokenState state = new TokenState(x, null);
+        for (int i = 0; i < depth; i++) {
+            tokensIn[i] = state.length();
+            state = layers.get(i).forward(state, i, depth, reduction);
+            tokensAfter[i] = state.length();
+        }
+        NDArray clsOut = state.tokens().get(":, 0, :");
+        return new TokenTrace(mlpHead.linear.forward(mlpHead.norm.forward(clsOut)), tokensIn, tokensAfter);
+    }
+
+    /** Patch tokens with the class token prepended and the position embedding added: {@code [N, 1 + P, E]}. */
+    private NDArray embed(NDArray images) {
+        NDArray x = patchEmbed.forward(images); // [N, P, E]
+        Shape s = x.getShape();
+        NDArray cls = x.getManager().zeros(new Shape(s.get(0), 1, s.get(2))).add(clsToken.value());
+        x = NDArrays.concat(new NDList(cls, x), 1).add(posEmbed.value());
+        return dropout.forward(x);
     }
 
     /** {@code patch_embed}: the patchifying convolution {@code proj}, flattened to tokens {@code [N, P, E]}. */

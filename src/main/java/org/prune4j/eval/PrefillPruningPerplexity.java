@@ -1,0 +1,89 @@
+package org.prune4j.eval;
+
+import ai.djl.ndarray.NDManager;
+import org.prune4j.model.llama.KvCache;
+import org.prune4j.model.llama.LlamaModel;
+import org.prune4j.model.llama.TokenPruningPrefill;
+
+/**
+ * Perplexity of a continuation after a prefill with cascade token pruning ({@link TokenPruningPrefill}),
+ * next to the same prefill without pruning, rows interleaved: every row's first {@code promptTokens} tokens
+ * are the prompt, the rest the continuation; a row's loss is the mean cross-entropy of the continuation's
+ * tokens (the first predicted from the prompt's last logits, the others through the decode path), {@code
+ * ppl = exp(mean over rows)}. Prefill throughput is prompt tokens per second of prefill time.
+ */
+public final class PrefillPruningPerplexity {
+    private PrefillPruningPerplexity() {}
+
+    /**
+     * One setting's result.
+     *
+     * @param ppl continuation perplexity
+     * @param rowLosses mean continuation cross-entropy of every row
+     * @param prefillTokensPerSecond prompt tokens per second of prefill
+     * @param tokensPerBlock tokens entering each block (of the last row; every row has the same counts)
+     */
+    public record Result(double ppl, double[] rowLosses, double prefillTokensPerSecond, int[] tokensPerBlock) {
+        public Result {
+            rowLosses = rowLosses.clone();
+            tokensPerBlock = tokensPerBlock.clone();
+        }
+
+        @Override
+        public double[] rowLosses() {
+            return rowLosses.clone();
+        }
+
+        @Override
+        public int[] tokensPerBlock() {
+            return tokensPerBlock.clone();
+        }
+    }
+
+    /** Evaluates without pruning (index 0) and with the {@code keep} shares per block (index 1). */
+    public static Result[] evaluate(LlamaModel model, int[][] rows, int promptTokens, double[] keep) {
+        double[] none = new double[keep.length];
+        java.util.Arrays.fill(none, 1.0);
+        double[][] settings = {none, keep};
+        double[][] losses = new double[2][rows.length];
+        double[] prefillSeconds = new double[2];
+        int[][] tokens = new int[2][];
+        for (double[] setting : settings) { // warm-up, untimed
+            try (NDManager scope = NDManager.newBaseManager(model.manager().getDevice())) {
+                TokenPruningPrefill.Result pre = TokenPruningPrefill.run(model, scope,
+                        java.util.Arrays.copyOf(rows[0], promptTokens), setting, rows[0].length);
+                pre.lastLogits().toFloatArray();
+                pre.cache().close();
+            }
+        }
+        for (int r = 0; r < rows.length; r++) {
+            int[] row = rows[r];
+            int[] prompt = java.util.Arrays.copyOf(row, promptTokens);
+            for (int s = 0; s < 2; s++) {
+                try (NDManager scope = NDManager.newBaseManager(model.manager().getDevice())) {
+                    long start = System.nanoTime();
+                    TokenPruningPrefill.Result pre = TokenPruningPrefill.run(model, scope, prompt, settings[s], row.length);
+                    float[] logits = pre.lastLogits().toFloatArray();
+                    prefillSeconds[s] += (System.nanoTime() - start) / 1e9;
+                    tokens[s] = pre.tokensPerBlock();
+                    try (KvCache cache = pre.cache()) {
+                        double total = -DecodePerplexity.logSoftmax(logits, row[promptTokens]);
+                        for (int t = promptTokens; t + 1 < row.length; t++) {
+                            try (NDManager step = scope.newSubManager()) {
+                                float[] next = model.decodeStep(step, row[t], t, cache).toFloatArray();
+                                total -= DecodePerplexity.logSoftmax(next, row[t + 1]);
+                            }
+                        }
+                        losses[s][r] = total / (row.length - promptTokens);
+                    }
+                }
+            }
+        }
+        Result[] out = new Result[2];
+        for (int s = 0; s < 2; s++) {
+            double mean = java.util.Arrays.stream(losses[s]).average().orElse(Double.NaN);
+            out[s] = new Result(Math.exp(mean), losses[s], (double) promptTokens * rows.length / prefillSeconds[s], tokens[s]);
+        }
+        return out;
+    }
+}
