@@ -91,7 +91,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--kv", paramLabel = "POLICY",
             description = "Language models: score every window token by token through the decode path with this KV"
                     + " cache, next to the full cache in the same run (ppl, kv_bytes, tokens_per_s): full | window |"
-                    + " sinks[:sinks=4] | h2o[:recent=0.5] | snapkv[:window=32,kernel=5,pool=avg|max,heads=kv|query].")
+                    + " sinks[:sinks=4] | h2o[:recent=0.5] | snapkv[:window=32,kernel=5,pool=avg|max,heads=kv|query] | minicache[:start=L,t=0.6,retain=0.05].")
     String kv;
 
     @Option(names = "--kv-budget", paramLabel = "B",

@@ -54,11 +54,11 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--kv", paramLabel = "POLICY", defaultValue = "full",
             description = "KV cache: full | window | sinks[:sinks=4] | h2o[:recent=0.5] |"
-                    + " snapkv[:window=32,kernel=5,pool=avg|max,heads=kv|query] (default: ${DEFAULT-VALUE}).")
+                    + " snapkv[:window=32,kernel=5,pool=avg|max,heads=kv|query] | minicache[:start=L,t=0.6,retain=0.05] (default: ${DEFAULT-VALUE}).")
     String kv;
 
     @Option(names = "--kv-budget", paramLabel = "B",
-            description = "With a --kv policy other than full: entries per layer, the current token included.")
+            description = "With a --kv eviction policy (window, sinks, h2o, snapkv): entries per layer, the current token included.")
     Integer kvBudget;
 
     @Option(names = "--json", description = "Print one JSON object (text, ids, speed) instead of streaming the text.")

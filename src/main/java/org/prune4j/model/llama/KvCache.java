@@ -25,10 +25,18 @@ public final class KvCache implements AutoCloseable {
     private final int budget;
     private final EvictingLayer[] evicting;
     private final RotaryEmbedding rotary;
+    private final KvDepthMerge depthMerge;
+    private long mergedVectors;
+    private long retainedVectors;
     private int length;
     private long peakBytes;
 
     private KvCache(NDManager manager, int capacity, NDArray[] keys, NDArray[] values) {
+        this(manager, capacity, keys, values, null);
+    }
+
+    private KvCache(NDManager manager, int capacity, NDArray[] keys, NDArray[] values, KvDepthMerge depthMerge) {
+        this.depthMerge = depthMerge;
         this.manager = manager;
         this.capacity = capacity;
         this.keys = keys;
@@ -40,6 +48,7 @@ public final class KvCache implements AutoCloseable {
     }
 
     private KvCache(KvPolicy policy, int budget, EvictingLayer[] evicting, RotaryEmbedding rotary, int capacity) {
+        this.depthMerge = null;
         this.manager = null;
         this.capacity = capacity;
         this.keys = null;
@@ -85,13 +94,22 @@ public final class KvCache implements AutoCloseable {
         return budget;
     }
 
-    /** The most bytes of keys and values (float32) the cache held at once, summed over layers. */
+    /**
+     * The most bytes of keys and values (float32) the cache held at once, summed over layers. A merged pair
+     * stores, per position and head, one shared direction and two magnitudes for each of keys and values,
+     * or both vectors where the position was retained.
+     */
     public long peakBytes() {
         if (policy == null) {
             long b = 0;
             for (NDArray k : keys) {
                 Shape s = k.getShape();
                 b += 2L * s.get(1) * length * s.get(3) * Float.BYTES;
+            }
+            if (depthMerge != null) {
+                int hd = Math.toIntExact(keys[0].getShape().get(3));
+                // a merged pair of vectors (2·hd floats) is stored as hd + 2 floats
+                b -= mergedVectors * (hd - 2L) * Float.BYTES;
             }
             return b;
         }
@@ -176,6 +194,12 @@ public final class KvCache implements AutoCloseable {
         }
     }
 
+    /** An empty cache for up to {@code capacity} positions whose blocks are merged in pairs by {@code merge}. */
+    public static KvCache create(LlamaModel model, int capacity, KvDepthMerge merge) {
+        KvCache plain = create(model, capacity);
+        return new KvCache(plain.manager, capacity, plain.keys, plain.values, merge);
+    }
+
     /** An empty cache for up to {@code capacity} positions (at most the model's context). */
     public static KvCache create(LlamaModel model, int capacity) {
         if (capacity < 1 || capacity > model.config().maxPositions()) {
@@ -235,6 +259,11 @@ public final class KvCache implements AutoCloseable {
         NDIndex slot = new NDIndex(":, :, {}:{}, :", start, end);
         keys[layer].set(slot, k);
         values[layer].set(slot, v);
+        if (depthMerge != null && depthMerge.mergesWithPrevious(layer, keys.length)
+                && keys[layer - 1].getShape().equals(keys[layer].getShape())) {
+            mergeWithPrevious(layer, slot, true);
+            mergeWithPrevious(layer, slot, false);
+        }
         length = Math.max(length, end);
         NDIndex upTo = new NDIndex(":, :, 0:{}, :", end);
         NDArray allK = keys[layer].get(upTo);
@@ -242,6 +271,41 @@ public final class KvCache implements AutoCloseable {
         NDArray allV = values[layer].get(upTo);
         allV.attach(k.getManager());
         return new NDList(allK, allV);
+    }
+
+    /** Merges the positions {@code slot} of block {@code layer} with those of block {@code layer − 1}, in place. */
+    private void mergeWithPrevious(int layer, NDIndex slot, boolean ofKeys) {
+        NDArray[] arrays = ofKeys ? keys : values;
+        NDArray first = arrays[layer - 1].get(slot);
+        NDArray second = arrays[layer].get(slot);
+        Shape s = first.getShape(); // [1, heads, t, hd]
+        int heads = Math.toIntExact(s.get(1));
+        int t = Math.toIntExact(s.get(2));
+        int hd = Math.toIntExact(s.get(3));
+        float[] a = first.toFloatArray();
+        float[] b = second.toFloatArray();
+        float[] u = new float[hd];
+        float[] w = new float[hd];
+        for (int h = 0; h < heads; h++) {
+            for (int p = 0; p < t; p++) {
+                int off = (h * t + p) * hd;
+                System.arraycopy(a, off, u, 0, hd);
+                System.arraycopy(b, off, w, 0, hd);
+                if (depthMerge.merge(layer, ofKeys, u, w)) {
+                    retainedVectors++;
+                } else {
+                    mergedVectors++;
+                }
+                System.arraycopy(u, 0, a, off, hd);
+                System.arraycopy(w, 0, b, off, hd);
+            }
+        }
+        try (NDManager scratch = manager.newSubManager()) {
+            arrays[layer - 1].set(slot, scratch.create(a, s));
+            arrays[layer].set(slot, scratch.create(b, s));
+        }
+        first.close();
+        second.close();
     }
 
     @Override

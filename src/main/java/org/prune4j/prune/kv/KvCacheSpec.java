@@ -18,16 +18,28 @@ import org.prune4j.model.llama.LlamaModel;
  *   <li>{@code window}: the most recent B;
  *   <li>{@code sinks[:sinks=4]}: StreamingLLM, the first tokens plus the most recent, re-positioned in the cache;
  *   <li>{@code h2o[:recent=0.5]}: heavy hitters plus the most recent (share of the kept entries);
- *   <li>{@code snapkv[:window=32,kernel=5,pool=avg|max,heads=kv|query]}: SnapKV.
+ *   <li>{@code snapkv[:window=32,kernel=5,pool=avg|max,heads=kv|query]}: SnapKV;
+ *   <li>{@code minicache[:start=L,t=0.6,retain=0.05]}: cross-layer merging from block L (default: the middle
+ *       block) in pairs, no budget ({@link MiniCacheMerge}).
  * </ul>
  *
  * @param policy the eviction policy, or {@code null} for the full cache
- * @param budget entries per layer (0 for the full cache)
+ * @param budget entries per layer (0 for the full cache and minicache)
+ * @param depthMerge minicache's settings, or {@code null}
  * @param text the option as given
  */
-public record KvCacheSpec(KvPolicy policy, int budget, String text) {
+public record KvCacheSpec(KvPolicy policy, int budget, DepthMerge depthMerge, String text) {
     /** The full cache. */
-    public static final KvCacheSpec FULL = new KvCacheSpec(null, 0, "full");
+    public static final KvCacheSpec FULL = new KvCacheSpec(null, 0, null, "full");
+
+    /**
+     * Settings of {@code minicache}.
+     *
+     * @param start first block of the first merged pair (-1: the middle block)
+     * @param t SLERP interpolation
+     * @param retain share of positions retained unmerged
+     */
+    public record DepthMerge(int start, double t, double retain) {}
 
     /** Parses {@code --kv text} with {@code --kv-budget budget} (null when not given). */
     public static KvCacheSpec parse(String text, Integer budget) {
@@ -40,6 +52,19 @@ public record KvCacheSpec(KvPolicy policy, int budget, String text) {
                 throw new UserError("--kv-budget " + budget + ": the full cache takes no budget");
             }
             return FULL;
+        }
+        if (name.equals("minicache")) {
+            allow(text, options, Set.of("start", "t", "retain"));
+            if (budget != null) {
+                throw new UserError("--kv-budget " + budget + ": minicache merges across layers and takes no budget");
+            }
+            int start = integer(text, options, "start", -1);
+            double t = number(text, options, "t", MiniCacheMerge.DEFAULT_T);
+            double retain = number(text, options, "retain", MiniCacheMerge.DEFAULT_RETAIN);
+            if (start < -1 || t < 0 || t > 1 || retain < 0 || retain > 1) {
+                throw new UserError("--kv " + text + ": start must be ≥ 0, t and retain in [0, 1]");
+            }
+            return new KvCacheSpec(null, 0, new DepthMerge(start, t, retain), text);
         }
         if (budget == null) {
             throw new UserError("--kv " + text + " needs --kv-budget B (entries per layer)");
@@ -89,15 +114,23 @@ public record KvCacheSpec(KvPolicy policy, int budget, String text) {
                 }
                 yield new SnapKv(window, kernel, pool.equals("max"), heads.equals("query"));
             }
-            case "minicache" -> throw new UserError("--kv minicache: not supported yet (cross-layer KV merging)");
             default -> throw new UserError("--kv " + text + ": unknown policy '" + name
-                    + "' (use full, window, sinks, h2o or snapkv)");
+                    + "' (use full, window, sinks, h2o, snapkv or minicache)");
         };
-        return new KvCacheSpec(policy, budget, text);
+        return new KvCacheSpec(policy, budget, null, text);
     }
 
     /** A fresh cache of this setting for a sequence of {@code positions} positions. */
     public KvCache create(LlamaModel model, int positions) {
+        if (depthMerge != null) {
+            int layers = model.blocks().size();
+            int start = depthMerge.start() < 0 ? layers / 2 : depthMerge.start();
+            if (start >= layers - 1) {
+                throw new UserError("--kv " + text + ": start=" + start + " leaves no pair of blocks to merge in "
+                        + layers + " blocks");
+            }
+            return KvCache.create(model, positions, MiniCacheMerge.of(start, depthMerge.t(), depthMerge.retain()));
+        }
         return policy == null ? KvCache.create(model, positions) : KvCache.create(model, positions, policy, budget);
     }
 

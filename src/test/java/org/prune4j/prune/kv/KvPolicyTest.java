@@ -137,7 +137,6 @@ class KvPolicyTest {
         assertError("h2o:recent=2", 64, "recent=2.0 must be in [0, 1]");
         assertError("snapkv:pool=median", 64, "pool=median must be avg or max");
         assertError("window", 0, "must be at least 1");
-        assertError("minicache", 64, "not supported yet");
     }
 
     private static void assertError(String spec, Integer budget, String fragment) {
