@@ -10,6 +10,7 @@ final class Commands {
         // One line per command, kept in the order they appear in --help.
         cl.addSubcommand(new DemoCommand());
         cl.addSubcommand(new PruneCommand());
+        cl.addSubcommand(new RunCommand());
         cl.addSubcommand(new ConvertCommand());
         cl.addSubcommand(new EvalCommand());
         cl.addSubcommand(new GenerateCommand());

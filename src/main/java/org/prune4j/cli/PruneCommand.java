@@ -5,27 +5,17 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.prune4j.io.IdsFileSpec;
-import org.prune4j.pipeline.LlmPruneJob;
-import org.prune4j.pipeline.PruneJobSettings;
-import org.prune4j.pipeline.calibrate.CalibrationSpec;
-import org.prune4j.pipeline.evaluate.EvaluationSpec;
-import org.prune4j.pipeline.load.ModelSpec;
-import org.prune4j.pipeline.load.Residency;
+import org.prune4j.UserError;
+import org.prune4j.api.Prune4j;
+import org.prune4j.api.PruneResult;
+import org.prune4j.api.Recipe;
+import org.prune4j.api.RecipeFormat;
 import org.prune4j.pipeline.prune.AllocationKind;
-import org.prune4j.pipeline.prune.AllocationSpec;
-import org.prune4j.pipeline.prune.PruningSpec;
-import org.prune4j.pipeline.recover.Recovery;
-import org.prune4j.pipeline.report.PruneReport;
-import org.prune4j.pipeline.report.ReportFiles;
-import org.prune4j.pipeline.save.OutputSpec;
-import org.prune4j.prune.SparsityPattern;
 import org.prune4j.prune.method.MethodOptions;
 import org.prune4j.prune.method.PruningMethod;
 import org.prune4j.prune.method.PruningMethods;
 import org.prune4j.prune.method.SparseGptMethod;
 import org.prune4j.prune.structured.StructuredMethod;
-import org.prune4j.UserError;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -137,6 +127,9 @@ public final class PruneCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--print-recipe", description = "Print the recipe of this run as YAML (for prune4j run) and exit without running.")
+    boolean printRecipe;
+
     @Override
     public Integer call() {
         if (arch != null) {
@@ -147,6 +140,9 @@ public final class PruneCommand implements Callable<Integer> {
         }
         StructuredMethod structuredMethod = StructuredMethod.byName(method);
         if (structuredMethod != null) {
+            if (printRecipe) {
+                throw new UserError("--print-recipe: not supported yet for the structured methods");
+            }
             return StructuredPruneLauncher.run(this, structuredMethod);
         }
         if (structured.anyGiven()) {
@@ -165,54 +161,44 @@ public final class PruneCommand implements Callable<Integer> {
         PruneOptionCheck.check(spec.commandLine().getParseResult(), m.name(), m.needsCalibration(),
                 AllocationKind.parse(allocation == null ? "uniform" : allocation), maxEvalWindows,
                 evaluation != null || org.prune4j.model.BundledModels.isBundled(model));
-        PruningSpec pruning = new PruningSpec(m, SparsityPattern.parse(sparsity),
-                new AllocationSpec(AllocationKind.parse(allocation == null ? "uniform" : allocation), owlM, owlLambda, minDensity));
-        CalibrationSpec calib = new CalibrationSpec(calibration == null ? null : calibration.text,
-                calibration == null || calibration.ids == null ? null : IdsFileSpec.parse(calibration.ids),
-                nsamples, seqLen, seed, batch);
-        EvaluationSpec eval = new EvaluationSpec(evaluation == null ? null : evaluation.text,
-                evaluation == null || evaluation.ids == null ? null : IdsFileSpec.parse(evaluation.ids),
-                evalSeqLen, maxEvalWindows);
-        PruneJobSettings settings = new PruneJobSettings(new ModelSpec(model, tokenizer, Residency.AUTO), calib, pruning,
-                Recovery.none(), eval, new OutputSpec(out, format));
-        PruneReport report = new LlmPruneJob(System.err).run(settings);
+        Recipe recipe = PruneFlagsRecipe.of(this, options);
         PrintStream stdout = System.out;
+        if (printRecipe) {
+            stdout.print(RecipeFormat.toYaml(recipe));
+            return 0;
+        }
+        PruneResult report = Prune4j.run(recipe, System.err);
         if (json) {
-            stdout.println(ReportFiles.toJson(report, false));
+            stdout.println(report.toJson(false));
         } else {
             printSummary(report, stdout);
         }
         return 0;
     }
 
-    static void printSummary(PruneReport r, PrintStream out) {
+    static void printSummary(PruneResult r, PrintStream out) {
         out.printf(Locale.ROOT, "pruned %s with %s at %s (%s allocation)%n", r.model(), r.method(), r.pattern(), r.allocation());
-        if (r.calibration() != null) {
-            out.println("  calibration: " + r.calibration());
-        }
+        r.calibration().ifPresent(c -> out.println("  calibration: " + c));
         out.printf(Locale.ROOT, "  %-48s %s%n", "matrix", "sparsity");
-        for (Map.Entry<String, Double> e : r.matrices().entrySet()) {
+        for (Map.Entry<String, Double> e : r.matrixSparsity().entrySet()) {
             out.printf(Locale.ROOT, "  %-48s %.4f%n", e.getKey(), e.getValue());
         }
         out.printf(Locale.ROOT, "  overall sparsity %.5f (%d of the %d weights of the blocks' Linear layers are zero)%n",
                 r.sparsity(), r.zeroParameters(), r.prunedParameters());
-        if (r.densePpl() != null) {
-            out.printf(Locale.ROOT, "  perplexity: dense %.4f -> pruned %.4f (%+.1f%%) on %s%n", r.densePpl(), r.prunedPpl(),
-                    100 * (r.prunedPpl() / r.densePpl() - 1), r.evaluation());
+        if (r.densePerplexity().isPresent()) {
+            double dense = r.densePerplexity().getAsDouble();
+            double pruned = r.prunedPerplexity().getAsDouble();
+            out.printf(Locale.ROOT, "  perplexity: dense %.4f -> pruned %.4f (%+.1f%%) on %s%n", dense, pruned,
+                    100 * (pruned / dense - 1), r.evaluation().orElse(""));
             out.printf(Locale.ROOT, "  speed: dense %.0f -> pruned %.0f tokens/s (evaluation forward passes, measured in this run)%n",
-                    r.denseTokensPerSecond(), r.prunedTokensPerSecond());
+                    r.denseTokensPerSecond().getAsDouble(), r.prunedTokensPerSecond().getAsDouble());
         }
-        if (r.outputBytes() != null) {
-            out.printf(Locale.ROOT, "  file size: %,d bytes -> %,d bytes%n", r.inputBytes(), r.outputBytes());
-        }
+        r.outputBytes().ifPresent(bytes -> out.printf(Locale.ROOT, "  file size: %,d bytes -> %,d bytes%n", r.inputBytes(), bytes));
         out.println("  note: " + r.storage());
         StringBuilder st = new StringBuilder();
         r.stageSeconds().forEach((k, v) -> st.append(String.format(Locale.ROOT, " %s %.2fs", k, v)));
         out.printf(Locale.ROOT, "  time:%s; total %.2fs%n", st, r.seconds());
-        if (r.output() != null) {
-            out.println("  wrote " + r.output() + " and " + ReportFiles.reportPath(Path.of(r.output())));
-        } else {
-            out.println("  nothing written (no --out)");
-        }
+        r.output().ifPresentOrElse(o -> out.println("  wrote " + o + " and " + Prune4j.reportPath(o)),
+                () -> out.println("  nothing written (no --out)"));
     }
 }

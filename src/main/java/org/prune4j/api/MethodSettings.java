@@ -1,0 +1,44 @@
+package org.prune4j.api;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.prune4j.UserError;
+import org.prune4j.prune.SparsityPattern;
+
+/**
+ * The pruning method and all its settings (recipe section {@code method}). The method is found by name
+ * in the methods registry and reads its own settings; a constructed value holds every setting in effect
+ * (the given ones and the method's defaults for the rest), so a written recipe never depends on defaults.
+ *
+ * @param name a registered method: {@code magnitude}, {@code wanda}, {@code sparsegpt} (recipe key
+ *     {@code method.name})
+ * @param sparsity a fraction in [0, 1) such as {@code 0.5}, or {@code N:M} such as {@code 2:4} (recipe
+ *     key {@code method.sparsity}; write N:M in quotes in YAML)
+ * @param settings the method's own settings by name (recipe keys {@code method.<setting>}), e.g.
+ *     sparsegpt's {@code blocksize} (128), {@code percdamp} (0.01), {@code precision} (float64)
+ */
+public record MethodSettings(String name, String sparsity, Map<String, Object> settings) {
+    /** Checks the name and sparsity; fills in the method's defaults; rejects settings the method does not take. */
+    public MethodSettings {
+        name = JobSettings.methodName(name);
+        if (sparsity == null || sparsity.isBlank()) {
+            throw new UserError("method.sparsity: missing; a fraction like 0.5 or N:M like 2:4");
+        }
+        sparsity = SparsityPattern.parse("method.sparsity", sparsity).toString();
+        settings = Collections.unmodifiableMap(new LinkedHashMap<>(
+                JobSettings.methodSettings(name, settings == null ? Map.of() : settings)));
+    }
+
+    /** {@code name} at {@code sparsity} with the method's default settings. */
+    public static MethodSettings of(String name, String sparsity) {
+        return new MethodSettings(name, sparsity, Map.of());
+    }
+
+    /** These settings with {@code setting} set to {@code value} (a number, string or boolean). */
+    public MethodSettings with(String setting, Object value) {
+        Map<String, Object> m = new LinkedHashMap<>(settings);
+        m.put(setting, value);
+        return new MethodSettings(name, sparsity, m);
+    }
+}

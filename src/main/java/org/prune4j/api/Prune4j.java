@@ -1,0 +1,77 @@
+package org.prune4j.api;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import org.prune4j.io.AtomicOutput;
+import org.prune4j.pipeline.LlmPruneJob;
+import org.prune4j.pipeline.report.PruneReport;
+import org.prune4j.pipeline.report.ReportFiles;
+
+/**
+ * The entry point of the prune4j library: load a model, prune it, evaluate it, save it; or run a whole
+ * {@link Recipe} in one streamed pass (what {@code prune4j prune} and {@code prune4j run} do).
+ * <pre>{@code
+ * LanguageModel model = Prune4j.load("stories260K");
+ * PruneSettings settings = PruneSettings.builder().method("sparsegpt").sparsity("2:4").build();
+ * try (PrunedModel pruned = model.prune(settings)) {
+ *     System.out.println(pruned.evaluate(EvaluationSettings.protocol()).perplexity());
+ *     pruned.save(Path.of("pruned.bin"));
+ * }
+ * }</pre>
+ * Recovery after pruning will be a further step between {@code prune} and {@code save}; recipes already
+ * hold its slot ({@link RecoverySettings}).
+ */
+public final class Prune4j {
+    private Prune4j() {}
+
+    /**
+     * Opens a Llama-family model: a bundled name ({@code stories260K}), a llama2.c checkpoint file (its
+     * tokenizer found beside it) or a Hugging Face directory.
+     *
+     * @throws org.prune4j.UserError when the model is missing or malformed
+     */
+    public static LanguageModel load(String model) {
+        return load(ModelSettings.of(model));
+    }
+
+    /** Opens the model at {@code path} (see {@link #load(String)}). */
+    public static LanguageModel load(Path path) {
+        return load(path.toString());
+    }
+
+    /** Opens a model with a tokenizer override (see {@link ModelSettings}). */
+    public static LanguageModel load(ModelSettings model) {
+        return new LanguageModel(model);
+    }
+
+    /**
+     * Runs a recipe in one pass of the pipeline: evaluates the dense model, prunes block by block,
+     * evaluates the pruned model, saves it with its JSON report (which embeds the recipe). Progress goes to
+     * standard error.
+     *
+     * @throws org.prune4j.UserError when an input is missing or bad or a setting does not fit the model
+     */
+    public static PruneResult run(Recipe recipe) {
+        return run(recipe, System.err);
+    }
+
+    /** As {@link #run(Recipe)}, with progress lines going to {@code progress}. */
+    public static PruneResult run(Recipe recipe, PrintStream progress) {
+        PruneResult result = runJob(recipe, progress);
+        if (recipe.output().path() != null) {
+            AtomicOutput.writeString(reportPath(Path.of(recipe.output().path())), result.toJson(true) + "\n");
+        }
+        return result;
+    }
+
+    /** Where the JSON report of an output goes: beside a file ({@code FILE.report.json}), inside a directory ({@code prune4j_report.json}). */
+    public static Path reportPath(Path output) {
+        return ReportFiles.reportPath(output);
+    }
+
+    /** Runs the pruning job a recipe describes (the job writes its own report; the caller adds the recipe). */
+    private static PruneResult runJob(Recipe recipe, PrintStream progress) {
+        PruneReport report = new LlmPruneJob(progress).run(JobSettings.settings(recipe));
+        return new PruneResult(recipe, report);
+    }
+}

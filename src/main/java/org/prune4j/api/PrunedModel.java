@@ -1,0 +1,85 @@
+package org.prune4j.api;
+
+import java.nio.file.Path;
+import org.prune4j.UserError;
+import org.prune4j.io.AtomicOutput;
+import org.prune4j.pipeline.evaluate.Evaluation;
+import org.prune4j.pipeline.evaluate.EvaluationRows;
+import org.prune4j.pipeline.load.WorkingModel;
+import org.prune4j.pipeline.report.ReportBuilder;
+import org.prune4j.pipeline.report.ReportFiles;
+import org.prune4j.pipeline.save.OutputSpec;
+import org.prune4j.pipeline.save.OutputTarget;
+
+/**
+ * A model pruned by {@link LanguageModel#prune}: evaluate it, save it, read what pruning did
+ * ({@link #result()}). Recovery, when it comes, is a step between pruning and saving. Close it to free its
+ * weights (and its scratch folder when streamed).
+ */
+public final class PrunedModel implements AutoCloseable {
+    private final LanguageModel origin;
+    private final WorkingModel model;
+    private final ReportBuilder report;
+    private Recipe recipe;
+
+    PrunedModel(LanguageModel origin, WorkingModel model, ReportBuilder report, Recipe recipe) {
+        this.origin = origin;
+        this.model = model;
+        this.report = report;
+        this.recipe = recipe;
+    }
+
+    /** What pruning did: the recipe, per-matrix sparsity, times (and perplexity, once evaluated). */
+    public PruneResult result() {
+        return new PruneResult(recipe, report.build());
+    }
+
+    /** The achieved sparsity over all pruned matrices. */
+    public double sparsity() {
+        return result().sparsity();
+    }
+
+    /**
+     * Perplexity of the pruned model on the rows {@code evaluation} names (the rows of the model it was
+     * pruned from: a bundled model's protocol by default). The last evaluation goes into the report.
+     */
+    public PerplexityResult evaluate(EvaluationSettings evaluation) {
+        EvaluationRows rows = origin.rows(evaluation);
+        var e = Evaluation.run(model, rows);
+        report.pruned(e);
+        return LanguageModel.result(e, rows);
+    }
+
+    /** Saves to {@code path} in the format the path names (a {@code .bin} file is llama2c), else the input's. */
+    public Path save(Path path) {
+        return save(OutputSettings.to(path));
+    }
+
+    /**
+     * Writes the pruned model where {@code output} says, atomically, with its JSON report beside it
+     * ({@code FILE.report.json}, or {@code prune4j_report.json} in a directory) whose recipe writes the same
+     * bytes there when run.
+     *
+     * @return the path written
+     * @throws UserError when the path is the input model or does not suit the format
+     */
+    public Path save(OutputSettings output) {
+        if (output.path() == null) {
+            throw new UserError("output.path: missing; where should the pruned model go");
+        }
+        Path path = Path.of(output.path());
+        OutputTarget target = OutputTarget.resolve(new OutputSpec(path, output.format()), origin.source().checkpoint());
+        target.write(model.checkpoint());
+        report.saved(target);
+        recipe = new Recipe(recipe.model(), recipe.calibration(), recipe.method(), recipe.allocation(), recipe.recovery(),
+                recipe.evaluation(), output);
+        AtomicOutput.writeString(ReportFiles.reportPath(path), result().toJson(true) + "\n");
+        return path;
+    }
+
+    /** Frees the pruned weights (and deletes the scratch folder of a streamed model). */
+    @Override
+    public void close() {
+        model.close();
+    }
+}
