@@ -32,8 +32,10 @@ public record DsnotMethod(Dsnot.Settings config) implements PruningMethod {
     static DsnotMethod of(MethodOptions o) {
         o.allowOnly(Set.of(INIT, MAX_CYCLES, THRESHOLD, VAR_POWER, SKIP, CORRECTED));
         Dsnot.Settings d = Dsnot.Settings.defaults(Dsnot.InitialMask.parse(o.stringValue(INIT, "wanda")));
-        int maxCycles = o.intValue(MAX_CYCLES, -1);
-        if (o.values().containsKey(MAX_CYCLES) && maxCycles < 0) {
+        // "auto" (what settings() reports for the default, so recipes replay) = the original's 50 lowered per matrix
+        boolean auto = "auto".equals(String.valueOf(o.values().get(MAX_CYCLES)));
+        int maxCycles = auto ? -1 : o.intValue(MAX_CYCLES, -1);
+        if (!auto && o.values().containsKey(MAX_CYCLES) && maxCycles < 0) {
             throw new UserError("--dsnot-max-cycles must be >= 0 (got " + maxCycles + ")");
         }
         return new DsnotMethod(new Dsnot.Settings(d.init(), maxCycles,
