@@ -42,7 +42,7 @@ class GgufCommandsTest {
         assertEquals(0, CliRun.of("convert", "--model", "stories260K", "--to", "gguf", "--dtype", "f16", "--out", gguf.toString()).code());
         Path pruned = dir.resolve("pruned.gguf");
         CliRun r = CliRun.of("prune", "--model", gguf.toString(), "--method", "magnitude", "--sparsity", "0.5",
-                "--max-eval-windows", "1", "--out", pruned.toString());
+                "--out", pruned.toString());
         assertEquals(0, r.code(), r.err());
         LlamaCheckpoint p = ModelLocator.loadLlama(pruned.toString(), null);
         assertEquals(CheckpointFormat.GGUF, p.format());

@@ -32,11 +32,10 @@ public record DsnotMethod(Dsnot.Settings config) implements PruningMethod {
     static DsnotMethod of(MethodOptions o) {
         o.allowOnly(Set.of(INIT, MAX_CYCLES, THRESHOLD, VAR_POWER, SKIP, CORRECTED));
         Dsnot.Settings d = Dsnot.Settings.defaults(Dsnot.InitialMask.parse(o.stringValue(INIT, "wanda")));
-        // "auto" (what settings() reports for the default, so recipes replay) = the original's 50 lowered per matrix
-        boolean auto = "auto".equals(String.valueOf(o.values().get(MAX_CYCLES)));
-        int maxCycles = auto ? -1 : o.intValue(MAX_CYCLES, -1);
-        if (!auto && o.values().containsKey(MAX_CYCLES) && maxCycles < 0) {
-            throw new UserError("--dsnot-max-cycles must be >= 0 (got " + maxCycles + ")");
+        // -1 (what settings() reports for the default, so recipes replay) = the original's 50 lowered per matrix
+        int maxCycles = o.intValue(MAX_CYCLES, -1);
+        if (maxCycles < -1) {
+            throw new UserError("--dsnot-max-cycles must be >= 0, or -1 for the automatic limit (got " + maxCycles + ")");
         }
         return new DsnotMethod(new Dsnot.Settings(d.init(), maxCycles,
                 (float) o.doubleValue(THRESHOLD, d.updateThreshold()), o.doubleValue(VAR_POWER, d.varPower()),
@@ -54,7 +53,7 @@ public record DsnotMethod(Dsnot.Settings config) implements PruningMethod {
         Map<String, Object> m = new LinkedHashMap<>();
         Dsnot.Settings settings = config;
         m.put(INIT, settings.init().cliName());
-        m.put(MAX_CYCLES, settings.maxCycles() < 0 ? "auto" : settings.maxCycles());
+        m.put(MAX_CYCLES, settings.maxCycles());
         m.put(THRESHOLD, settings.updateThreshold());
         m.put(VAR_POWER, settings.varPower());
         m.put(SKIP, settings.skip().cliName());

@@ -23,10 +23,10 @@ import org.prune4j.prune.oneshot.SparseGptConfig;
 class PruningMethodsTest {
     @Test
     void registryKnowsTheMethodsByName() {
-        assertEquals(List.of("magnitude", "wanda", "sparsegpt"), List.copyOf(PruningMethods.names()));
+        assertEquals(List.of("magnitude", "wanda", "sparsegpt", "dsnot"), List.copyOf(PruningMethods.names()));
         assertInstanceOf(WandaMethod.class, PruningMethods.byName("Wanda"));
         assertTrue(assertThrows(UserError.class, () -> PruningMethods.byName("pruneall")).getMessage()
-                .contains("unknown method (magnitude, wanda, sparsegpt)"));
+                .contains("unknown method (magnitude, wanda, sparsegpt, dsnot)"));
         assertFalse(PruningMethods.byName("magnitude").needsCalibration());
         assertTrue(PruningMethods.byName("sparsegpt").needsCalibration());
     }
