@@ -107,6 +107,20 @@ class StructuredPruneCommandTest {
         Files.writeString(bad.resolve("config.json"), """
                 {"architectures": ["LlamaForCausalLM"], "hidden_size": 48, "intermediate_size": 96, "num_hidden_layers": 2,
                  "num_attention_heads": 6, "num_key_value_heads": 4, "vocab_size": 32}""");
+        // a well-formed safetensors file with as many (tiny) tensors as two layers have: the config is what is wrong
+        StringBuilder json = new StringBuilder("{");
+        for (int i = 0; i < 18; i++) {
+            json.append(i == 0 ? "" : ",").append("\"t").append(i).append("\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[")
+                    .append(4 * i).append(',').append(4 * i + 4).append("]}");
+        }
+        json.append('}');
+        while (json.length() % 8 != 0) {
+            json.append(' ');
+        }
+        byte[] header = json.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.nio.ByteBuffer st = java.nio.ByteBuffer.allocate(8 + header.length + 72).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        st.putLong(header.length).put(header);
+        Files.write(bad.resolve("model.safetensors"), st.array());
         CliRun.of("prune", "--model", bad.toString(), "--method", "magnitude-sp", "--ratio", "0.3", "--out", o)
                 .assertUserError("not a multiple of");
         assertFalse(Files.exists(out));
