@@ -15,16 +15,24 @@ public interface KvPolicy {
      * attended to, the current token taking the next slot (StreamingLLM): positions then stay below the
      * budget however long the stream runs.
      */
-    boolean rotatesBySlot();
+    default boolean rotatesBySlot() {
+        return false;
+    }
 
     /** Whether the policy reads the attention each entry received ({@link KvLayerView#accumulatedAttention}). */
-    boolean readsAttention();
+    default boolean readsAttention() {
+        return false;
+    }
 
     /** How many recent rotated queries the cache must remember for {@link KvLayerView#recentQuery} (0: none). */
-    int queryWindow();
+    default int queryWindow() {
+        return 0;
+    }
 
     /** Whether each query head keeps its own entries (the cache then stores one copy per query head). */
-    boolean perQueryHead();
+    default boolean perQueryHead() {
+        return false;
+    }
 
     /**
      * The entries to keep in one layer: for each stored head, {@code target} ascending indices into the

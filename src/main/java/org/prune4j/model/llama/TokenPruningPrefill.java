@@ -38,26 +38,6 @@ public final class TokenPruningPrefill {
     /** A policy for a cache that is never full. */
     private record NoEviction() implements KvPolicy {
         @Override
-        public boolean rotatesBySlot() {
-            return false;
-        }
-
-        @Override
-        public boolean readsAttention() {
-            return false;
-        }
-
-        @Override
-        public int queryWindow() {
-            return 0;
-        }
-
-        @Override
-        public boolean perQueryHead() {
-            return false;
-        }
-
-        @Override
         public int[][] keep(KvLayerView layer, int target) {
             throw new IllegalStateException("the cache of a pruned prefill is sized to never be full");
         }

@@ -20,21 +20,6 @@ public record AttentionSinks(int sinks) implements KvPolicy {
     }
 
     @Override
-    public boolean readsAttention() {
-        return false;
-    }
-
-    @Override
-    public int queryWindow() {
-        return 0;
-    }
-
-    @Override
-    public boolean perQueryHead() {
-        return false;
-    }
-
-    @Override
     public int[][] keep(KvLayerView layer, int target) {
         int count = layer.count();
         int start = Math.min(sinks, target);

@@ -13,23 +13,8 @@ import org.prune4j.model.llama.KvPolicy;
  */
 public record HeavyHitters(double recentShare) implements KvPolicy {
     @Override
-    public boolean rotatesBySlot() {
-        return false;
-    }
-
-    @Override
     public boolean readsAttention() {
         return true;
-    }
-
-    @Override
-    public int queryWindow() {
-        return 0;
-    }
-
-    @Override
-    public boolean perQueryHead() {
-        return false;
     }
 
     @Override

@@ -6,26 +6,6 @@ import org.prune4j.model.llama.KvPolicy;
 /** {@code window}: keeps the most recent entries; keys keep their absolute positions. */
 public record SlidingWindow() implements KvPolicy {
     @Override
-    public boolean rotatesBySlot() {
-        return false;
-    }
-
-    @Override
-    public boolean readsAttention() {
-        return false;
-    }
-
-    @Override
-    public int queryWindow() {
-        return 0;
-    }
-
-    @Override
-    public boolean perQueryHead() {
-        return false;
-    }
-
-    @Override
     public int[][] keep(KvLayerView layer, int target) {
         return Entries.sameForEveryHead(layer.heads(), Entries.lastN(layer.count(), target));
     }

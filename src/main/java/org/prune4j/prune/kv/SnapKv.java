@@ -26,16 +26,6 @@ public record SnapKv(int window, int kernel, boolean maxPool, boolean perQueryHe
     public static final int DEFAULT_KERNEL = 5;
 
     @Override
-    public boolean rotatesBySlot() {
-        return false;
-    }
-
-    @Override
-    public boolean readsAttention() {
-        return false;
-    }
-
-    @Override
     public int queryWindow() {
         return window;
     }
