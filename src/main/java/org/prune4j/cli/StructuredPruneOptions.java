@@ -12,7 +12,7 @@ final class StructuredPruneOptions {
     Integer layers;
 
     @Option(names = "--units", description = "Structured units: heads|query-heads|kv-groups and/or neurons, comma-separated "
-            + "(default heads,neurons); for block-influence/angular: layers (default), attention or mlp.")
+            + "(default kv-groups,neurons: on a multi-head model a group is one head; heads prunes single query heads of a GQA model and copies key/value heads to keep groups equal); for block-influence/angular: layers (default), attention or mlp.")
     String units;
 
     @Option(names = "--round-to", description = "Keep MLP widths at multiples of K (hardware-friendly). Default: 1 (no rounding).")

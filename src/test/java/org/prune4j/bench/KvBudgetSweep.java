@@ -64,6 +64,9 @@ public final class KvBudgetSweep {
                         labels.add(p + "@" + b);
                     }
                 }
+                KvCacheSpec mini = KvCacheSpec.parse("minicache", 0);
+                caches.add(mini::create);
+                labels.add("minicache");
                 List<DecodePerplexity.Result> results = DecodePerplexity.evaluate(model, rows, caches);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 DecodePerplexity.Result full = results.get(0);
@@ -89,6 +92,12 @@ public final class KvBudgetSweep {
                     }
                     md.append('\n');
                 }
+                DecodePerplexity.Result m = results.get(i);
+                md.append(String.format(Locale.ROOT, "%n`minicache` (merges the KV of block pairs from the middle block on; it takes no "
+                        + "per-layer budget, so it is not a curve): ppl %.3f with %,d KV bytes (%.0f%% of the full cache's %,d)%n",
+                        m.ppl(), m.peakKvBytes(), 100.0 * m.peakKvBytes() / full.peakKvBytes(), full.peakKvBytes()));
+                csv.append(String.format(Locale.ROOT, "%s,minicache,0,%.6f,%d,%.1f,%.6f,%d,%.1f%n", name, m.ppl(), m.peakKvBytes(),
+                        m.tokensPerSecond(), full.ppl(), full.peakKvBytes(), full.tokensPerSecond()));
                 md.append('\n');
                 XyPlot.write(out.resolve("img/kv-budget-" + name + ".png"),
                         "stories260K, " + name + ": perplexity against KV budget", "KV budget (entries per layer)",

@@ -54,7 +54,7 @@ public final class StructuredSpeedBenchmark {
     private StructuredSpeedBenchmark() {}
 
     public static void main(String[] args) {
-        int layers = intArg(args, "--layers=", 8);
+        int layers = intArg(args, "--layers=", 22);
         int reps = intArg(args, "--reps=", 5);
         LlamaConfig c = new LlamaConfig("LlamaForCausalLM", 2048, 5632, layers, 32, 4, 64, 32000, 2048, 10000.0, 1e-5,
                 false, false, 1, 2);
@@ -64,12 +64,12 @@ public final class StructuredSpeedBenchmark {
         try (NDManager dm = NDManager.newBaseManager(); NDManager pm = NDManager.newBaseManager()) {
             LlamaModel denseModel = LlamaModel.load(dense, dm);
             LlamaModel toPrune = LlamaModel.load(dense, pm);
+            long denseBlock = blockParams(dense);
+            dense = null; // the weights now live in the two native models: let the heap copy go
             StructuredSettings s = StructuredSettings.defaults(StructuredMethod.MAGNITUDE_SP, 0.5, 0)
                     .with(new Units.Width(AttentionUnit.KV_GROUPS, true), WidthAllocation.UNIFORM, 1);
             StructuredPlan plan = new StructuredPruner(s, new PrintStream(OutputStream.nullOutputStream())).prune(toPrune, null);
-            LlamaCheckpoint pruned = StructuredPruner.checkpoint(toPrune, plan);
-            long denseBlock = blockParams(dense);
-            long prunedBlock = blockParams(pruned);
+            long prunedBlock = blockParams(toPrune);
             System.out.printf(Locale.ROOT, "block parameters: dense %d, pruned %d (%.1f%% removed); layer 0 pruned: %d heads / %d kv heads, FFN %d%n",
                     denseBlock, prunedBlock, 100 * (1 - prunedBlock / (double) denseBlock),
                     toPrune.blocks().get(0).selfAttn().numHeads(), toPrune.blocks().get(0).selfAttn().numKvHeads(),
@@ -126,6 +126,17 @@ public final class StructuredSpeedBenchmark {
             }
             return (System.nanoTime() - t0) / 1e9;
         }
+    }
+
+    /** Block weights of a loaded model, from its layers' shapes (no heap copy of a pruned checkpoint). */
+    private static long blockParams(LlamaModel m) {
+        long d = m.config().hiddenSize();
+        long hd = m.config().headDim();
+        long sum = 0;
+        for (var b : m.blocks()) {
+            sum += 2 * d * hd * (b.selfAttn().numHeads() + b.selfAttn().numKvHeads()) + 3 * d * b.mlp().intermediateSize();
+        }
+        return sum;
     }
 
     private static long blockParams(LlamaCheckpoint ckpt) {

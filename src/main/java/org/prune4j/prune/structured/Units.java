@@ -23,9 +23,14 @@ public sealed interface Units {
     /** Depth: whole layers or one kind of sublayer. */
     record Depth(DepthUnit unit) implements Units {}
 
-    /** The default of {@code method}: heads and neurons (the originals' units), or whole layers. */
+    /**
+     * The default of {@code method}: whole key/value groups and neurons, or whole layers. On a multi-head
+     * model a key/value group is one head, so this is the originals' {@code heads,neurons} exactly; on a GQA
+     * model it keeps the layout and removes what the ratio asks ({@code heads} would split groups and copy
+     * key/value heads, which can add attention weights: see {@link AttentionUnit#HEADS}).
+     */
     static Units defaults(StructuredMethod method) {
-        return method.removesWidth() ? new Width(AttentionUnit.HEADS, true) : new Depth(DepthUnit.LAYERS);
+        return method.removesWidth() ? new Width(AttentionUnit.KV_GROUPS, true) : new Depth(DepthUnit.LAYERS);
     }
 
     /**
