@@ -30,7 +30,7 @@ import org.prune4j.prune.structured.WidthAllocation;
 /**
  * Structured-pruning speed benchmark (not a test): a Llama with realistic widths and random weights
  * (hidden 2048, 32 query heads / 4 key/value heads of 64, FFN 5632, vocab 32000 — TinyLlama-1.1B's
- * shapes — with fewer layers than its 22 by default, for the shared 2-core development machine), pruned with
+ * shapes, its 22 layers by default; {@code --layers=N} for fewer), pruned with
  * magnitude-sp over KV groups and neurons at ratio 0.5 (half of every layer's KV groups and neurons:
  * 50% of the block parameters), physically. Dense and pruned models are timed interleaved:
  * <ul>
@@ -43,7 +43,8 @@ import org.prune4j.prune.structured.WidthAllocation;
  *
  * <p>Run (after {@code ./mvnw -q test-compile} and {@code ./mvnw -q dependency:build-classpath -Dmdep.outputFile=cp.txt}):
  * <pre>
- * java -Xmx2g -cp target/classes:target/test-classes:$(cat cp.txt) org.prune4j.bench.StructuredSpeedBenchmark [--layers=8] [--reps=5]
+ * java -Xmx6g -XX:MaxDirectMemorySize=14g -cp target/classes:target/test-classes:$(cat cp.txt) \
+ *     org.prune4j.bench.StructuredSpeedBenchmark [--layers=22] [--reps=5]
  * </pre>
  */
 public final class StructuredSpeedBenchmark {
