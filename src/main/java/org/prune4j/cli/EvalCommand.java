@@ -121,8 +121,12 @@ public final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    NoRecipeYet recipe = new NoRecipeYet();
+
     @Override
     public Integer call() {
+        recipe.refuse("eval");
         if (arch != null || input.images != null) {
             if (arch == null || input.images == null) {
                 throw new UserError(arch == null ? "--images needs --arch NAME (the checkpoint's architecture)"

@@ -67,8 +67,12 @@ public final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    NoRecipeYet recipe = new NoRecipeYet();
+
     @Override
     public Integer call() {
+        recipe.refuse("generate");
         Sampler sampler = Sampler.of(temperature, topP, seed);
         KvCacheSpec cache = KvCacheSpec.parse(kv, kvBudget);
         PrintWriter out = spec.commandLine().getOut();

@@ -36,6 +36,7 @@ public final class LotteryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        options.recipe.refuse("lottery");
         EngineThreads.set(options.threads);
         TrainingSettings ts = SettingsFlags.read(spec, TrainingSettings.class);
         LotterySettings ls = SettingsFlags.read(spec, LotterySettings.class);

@@ -69,8 +69,12 @@ public final class OnnxPruneCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    NoRecipeYet recipe = new NoRecipeYet();
+
     @Override
     public Integer call() {
+        recipe.refuse("prune --onnx");
         PruneTarget t = target.ratio != null ? new PruneTarget.ParameterRatio(target.ratio) : new PruneTarget.MacsFraction(target.macs);
         OnnxPruneSettings s = new OnnxPruneSettings(ImportanceMethod.parse(method), t, PruneScope.parse(scope), roundTo, calib,
                 tokenizer, maxCalib, seed, dims);

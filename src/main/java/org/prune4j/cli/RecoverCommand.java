@@ -141,8 +141,12 @@ public final class RecoverCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as one JSON object on standard output.")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    NoRecipeYet recipe = new NoRecipeYet();
+
     @Override
     public Integer call() {
+        recipe.refuse("recover");
         RecoveryMethod m = RecoveryMethod.parse("--method", method);
         List<String> t = Arrays.stream(targets.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
         LmTrainingSettings ts = new LmTrainingSettings(steps, epochs, batch, accumulate, lr, warmup, minLrFactor,

@@ -36,6 +36,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        options.recipe.refuse("train");
         EngineThreads.set(options.threads);
         TrainingSettings ts = SettingsFlags.read(spec, TrainingSettings.class);
         PruningSettings ps = SettingsFlags.read(spec, PruningSettings.class);
