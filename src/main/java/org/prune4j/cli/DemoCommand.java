@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
                 + "SparseGPT at 50%% unstructured and 2:4, using its pinned protocol (128x256 calibration ids, 64x256 "
                 + "evaluation ids from TinyStories), and prints the perplexities next to those of the original "
                 + "implementations (locuslab/wanda, IST-DASLab/sparsegpt) run on the same model and data."})
-public final class DemoCommand implements Callable<Integer> {
+final class DemoCommand implements Callable<Integer> {
     private static final String MODEL = "stories260K";
     /** The three criteria the reference implementations were run with (DSnoT, a refinement, is not one). */
     private static final List<String> METHODS = List.of("magnitude", "wanda", "sparsegpt");

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "lottery", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Find lottery tickets by iterative magnitude pruning with rewinding.")
-public final class LotteryCommand implements Callable<Integer> {
+final class LotteryCommand implements Callable<Integer> {
     @Mixin
     ExperimentOptions options;
 

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         description = {"Structured pruning of an ONNX model: channels, neurons and attention heads are removed in coupled groups "
                 + "built on the ONNX graph; the output keeps the input's input/output names and dynamic axes.",
             "Operators without a coupling rule stop the groups that reach them (reported, never guessed)."})
-public final class OnnxPruneCommand implements Callable<Integer> {
+final class OnnxPruneCommand implements Callable<Integer> {
     @Option(names = "--onnx", required = true, description = "The ONNX model (.onnx; external data beside it is read).")
     Path onnx;
 

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
                 + "with a JSON report beside it (FILE.report.json, or recover_report.json in an HF directory).",
             "masked-lora, scale-lora, norms-biases and full keep every pruned weight exactly zero; lora fills them in "
                 + "when merged; distill trains --student against the dense --teacher's next-token distribution."})
-public final class RecoverCommand implements Callable<Integer> {
+final class RecoverCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "The pruned model: bundled name, llama2.c file or Hugging Face directory.")
     String model;
 
