@@ -2,7 +2,6 @@ package org.prune4j.api;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import org.prune4j.io.AtomicOutput;
 import org.prune4j.pipeline.LlmPruneJob;
 import org.prune4j.pipeline.report.PruneReport;
 import org.prune4j.pipeline.report.ReportFiles;
@@ -57,21 +56,14 @@ public final class Prune4j {
 
     /** As {@link #run(Recipe)}, with progress lines going to {@code progress}. */
     public static PruneResult run(Recipe recipe, PrintStream progress) {
-        PruneResult result = runJob(recipe, progress);
-        if (recipe.output().path() != null) {
-            AtomicOutput.writeString(reportPath(Path.of(recipe.output().path())), result.toJson(true) + "\n");
-        }
-        return result;
+        PruneReport report = new LlmPruneJob(progress)
+                .withReportJson(r -> new PruneResult(recipe, r).toJson(true))
+                .run(JobSettings.settings(recipe));
+        return new PruneResult(recipe, report);
     }
 
     /** Where the JSON report of an output goes: beside a file ({@code FILE.report.json}), inside a directory ({@code prune4j_report.json}). */
     public static Path reportPath(Path output) {
         return ReportFiles.reportPath(output);
-    }
-
-    /** Runs the pruning job a recipe describes (the job writes its own report; the caller adds the recipe). */
-    private static PruneResult runJob(Recipe recipe, PrintStream progress) {
-        PruneReport report = new LlmPruneJob(progress).run(JobSettings.settings(recipe));
-        return new PruneResult(recipe, report);
     }
 }

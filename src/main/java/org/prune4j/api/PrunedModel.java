@@ -2,7 +2,6 @@ package org.prune4j.api;
 
 import java.nio.file.Path;
 import org.prune4j.UserError;
-import org.prune4j.io.AtomicOutput;
 import org.prune4j.pipeline.evaluate.Evaluation;
 import org.prune4j.pipeline.evaluate.EvaluationRows;
 import org.prune4j.pipeline.load.WorkingModel;
@@ -73,7 +72,7 @@ public final class PrunedModel implements AutoCloseable {
         report.saved(target);
         recipe = new Recipe(recipe.model(), recipe.calibration(), recipe.method(), recipe.allocation(), recipe.recovery(),
                 recipe.evaluation(), output);
-        AtomicOutput.writeString(ReportFiles.reportPath(path), result().toJson(true) + "\n");
+        ReportFiles.write(result().toJson(true), path);
         return path;
     }
 

@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure inference speed of models (the first is the baseline), interleaved in one run.")
-public final class BenchCommand implements Callable<Integer> {
+final class BenchCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "MODEL",
             description = "Model to measure (repeat to compare; ratios are to the first): a language model, or a vision checkpoint with --arch.")
     List<String> models;

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "convert", mixinStandardHelpOptions = true,
         description = "Convert a Llama-family checkpoint between Hugging Face, llama2.c and GGUF formats.")
-public final class ConvertCommand implements Callable<Integer> {
+final class ConvertCommand implements Callable<Integer> {
     private static final Pattern BYTE_SIZE = Pattern.compile("(\\d+)\\s*([kmgt]i?b?|b)?", Pattern.CASE_INSENSITIVE);
 
     @Option(names = "--model", required = true, paramLabel = "PATH",

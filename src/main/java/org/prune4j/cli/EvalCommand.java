@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
                 + "(Wanda/SparseGPT protocol). A model that fits comfortably in memory is loaded once; a larger one "
                 + "has its decoder blocks streamed from the memory-mapped checkpoint one at a time.",
             "Image classifiers: --arch NAME --images FILE with a PyTorch or safetensors checkpoint as --model."})
-public final class EvalCommand implements Callable<Integer> {
+final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "MODEL",
             description = "Model: a bundled name (stories260K), a llama2.c file or a Hugging Face directory;"
                     + " with --arch, an image classifier checkpoint (PyTorch .th/.pt or safetensors).")
@@ -121,8 +121,12 @@ public final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    NoRecipeYet recipe = new NoRecipeYet();
+
     @Override
     public Integer call() {
+        recipe.refuse("eval");
         if (arch != null || input.images != null) {
             if (arch == null || input.images == null) {
                 throw new UserError(arch == null ? "--images needs --arch NAME (the checkpoint's architecture)"

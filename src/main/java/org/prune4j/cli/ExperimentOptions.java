@@ -17,4 +17,7 @@ final class ExperimentOptions {
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
             description = "Compute threads (0: the engine's default). 1 is fastest for small networks on a busy machine.")
     int threads;
+
+    @picocli.CommandLine.Mixin
+    NoRecipeYet recipe = new NoRecipeYet();
 }

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Generate text with a language model (llama2.c run semantics).")
-public final class GenerateCommand implements Callable<Integer> {
+final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "MODEL",
             description = "Model: a bundled name (stories260K), a llama2.c file or a Hugging Face directory.")
     String model;
@@ -67,8 +67,12 @@ public final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    NoRecipeYet recipe = new NoRecipeYet();
+
     @Override
     public Integer call() {
+        recipe.refuse("generate");
         Sampler sampler = Sampler.of(temperature, topP, seed);
         KvCacheSpec cache = KvCacheSpec.parse(kv, kvBudget);
         PrintWriter out = spec.commandLine().getOut();

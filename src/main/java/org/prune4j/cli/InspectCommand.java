@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {"Describe a model: architecture, parameters, dtypes, sparsity, MACs per token, file size.",
             "ONNX models: prune4j inspect --onnx MODEL.onnx --groups (the structured pruning groups)."})
-public final class InspectCommand implements Callable<Integer> {
+final class InspectCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "MODEL",
             description = "Model: a bundled name (stories260K), a llama2.c file or a Hugging Face directory.")
     String model;

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "lottery", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Find lottery tickets by iterative magnitude pruning with rewinding.")
-public final class LotteryCommand implements Callable<Integer> {
+final class LotteryCommand implements Callable<Integer> {
     @Mixin
     ExperimentOptions options;
 
@@ -36,6 +36,7 @@ public final class LotteryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        options.recipe.refuse("lottery");
         EngineThreads.set(options.threads);
         TrainingSettings ts = SettingsFlags.read(spec, TrainingSettings.class);
         LotterySettings ls = SettingsFlags.read(spec, LotterySettings.class);

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 /** {@code prune4j inspect --onnx model.onnx --groups}: the pruning groups of an ONNX model (reached through {@link OnnxDispatch}). */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = "List the pruning groups of an ONNX model and the operators that stop groups.")
-public final class OnnxInspectCommand implements Callable<Integer> {
+final class OnnxInspectCommand implements Callable<Integer> {
     @Option(names = "--onnx", required = true, description = "The ONNX model.")
     Path onnx;
 

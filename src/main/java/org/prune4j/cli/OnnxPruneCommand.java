@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         description = {"Structured pruning of an ONNX model: channels, neurons and attention heads are removed in coupled groups "
                 + "built on the ONNX graph; the output keeps the input's input/output names and dynamic axes.",
             "Operators without a coupling rule stop the groups that reach them (reported, never guessed)."})
-public final class OnnxPruneCommand implements Callable<Integer> {
+final class OnnxPruneCommand implements Callable<Integer> {
     @Option(names = "--onnx", required = true, description = "The ONNX model (.onnx; external data beside it is read).")
     Path onnx;
 
@@ -69,8 +69,12 @@ public final class OnnxPruneCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    NoRecipeYet recipe = new NoRecipeYet();
+
     @Override
     public Integer call() {
+        recipe.refuse("prune --onnx");
         PruneTarget t = target.ratio != null ? new PruneTarget.ParameterRatio(target.ratio) : new PruneTarget.MacsFraction(target.macs);
         OnnxPruneSettings s = new OnnxPruneSettings(ImportanceMethod.parse(method), t, PruneScope.parse(scope), roundTo, calib,
                 tokenizer, maxCalib, seed, dims);

@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
                 + "(FILE.report.json, or prune4j_report.json inside an HF directory).",
             "With a bundled model and no --calib/--eval options, its pinned protocol (calibration and evaluation ids) is used.",
             "ONNX models: prune4j prune --onnx MODEL.onnx ... (structured pruning; see prune --onnx MODEL.onnx --help)."})
-public final class PruneCommand implements Callable<Integer> {
+final class PruneCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Bundled model name (stories260K), llama2.c file or Hugging Face directory.")
     String model;
 

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
                 + "with a JSON report beside it (FILE.report.json, or recover_report.json in an HF directory).",
             "masked-lora, scale-lora, norms-biases and full keep every pruned weight exactly zero; lora fills them in "
                 + "when merged; distill trains --student against the dense --teacher's next-token distribution."})
-public final class RecoverCommand implements Callable<Integer> {
+final class RecoverCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "The pruned model: bundled name, llama2.c file or Hugging Face directory.")
     String model;
 
@@ -141,8 +141,12 @@ public final class RecoverCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as one JSON object on standard output.")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    NoRecipeYet recipe = new NoRecipeYet();
+
     @Override
     public Integer call() {
+        recipe.refuse("recover");
         RecoveryMethod m = RecoveryMethod.parse("--method", method);
         List<String> t = Arrays.stream(targets.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
         LmTrainingSettings ts = new LmTrainingSettings(steps, epochs, batch, accumulate, lr, warmup, minLrFactor,

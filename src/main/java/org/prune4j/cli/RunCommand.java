@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
             "prune4j prune --print-recipe writes one; every report embeds the recipe it ran (--from-report), and "
                 + "running it again writes the same bytes and measures the same perplexities.",
             "Relative paths in a recipe are resolved against the current directory."})
-public final class RunCommand implements Callable<Integer> {
+final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "RECIPE", description = "The recipe, a YAML file.")
     Path recipe;
 

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train a vision network, optionally pruning it gradually or at initialisation.")
-public final class TrainCommand implements Callable<Integer> {
+final class TrainCommand implements Callable<Integer> {
     @Mixin
     ExperimentOptions options;
 
@@ -36,6 +36,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        options.recipe.refuse("train");
         EngineThreads.set(options.threads);
         TrainingSettings ts = SettingsFlags.read(spec, TrainingSettings.class);
         PruningSettings ps = SettingsFlags.read(spec, PruningSettings.class);

@@ -29,7 +29,7 @@ import org.prune4j.model.vision.VisionSpec;
  * (labels inline), or a folder with one sub-folder of images per class. They are normalised as the
  * architecture expects ({@link VisionSpec#normalization()}).
  */
-public final class VisionEval {
+final class VisionEval {
     /** Images per forward pass. */
     static final int BATCH_SIZE = 100;
 

@@ -125,8 +125,12 @@ final class VisionPruneCommand implements Callable<Integer> {
         return cl.execute(args.subList(start, args.size()).toArray(new String[0]));
     }
 
+    @picocli.CommandLine.Mixin
+    NoRecipeYet recipe = new NoRecipeYet();
+
     @Override
     public Integer call() {
+        recipe.refuse("prune --arch (vision structural pruning)");
         VisionSpec spec = VisionModels.spec(arch);
         Target t = target.macs != null ? new Target(Target.Kind.MACS, target.macs)
                 : target.params != null ? new Target(Target.Kind.PARAMS, target.params)

@@ -21,7 +21,7 @@ import org.prune4j.io.AtomicOutput;
  * from dense (left) to sparse (right) as in the lottery-ticket papers, with one line per series and an
  * optional dashed reference (the dense accuracy). Pure java.awt, headless, written as PNG atomically.
  */
-public final class AccuracyPlot {
+final class AccuracyPlot {
     private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
             new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b)};
     private static final int W = 900;

@@ -11,7 +11,7 @@ import org.prune4j.UserError;
 import org.prune4j.io.AtomicOutput;
 
 /** Reads and writes {@code results.csv} (written atomically). */
-public final class ResultsCsv {
+final class ResultsCsv {
     static final String HEADER = "level,density,test_accuracy,best_epoch_accuracy,best_epoch,seconds";
 
     private ResultsCsv() {}

@@ -20,7 +20,7 @@ import org.prune4j.io.AtomicOutput;
  * finished exactly when {@code results.csv} exists; it is written atomically after everything else, so a
  * crash never leaves a half run looking finished (a re-run resumes or restarts it).
  */
-public final class RunDirectory {
+final class RunDirectory {
     public static final String SETTINGS = "settings.json";
     public static final String RESULTS = "results.csv";
     public static final String LOG = "log.jsonl";

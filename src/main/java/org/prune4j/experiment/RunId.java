@@ -21,7 +21,7 @@ import java.util.Map;
  * @param json canonical settings JSON (what settings.json holds)
  * @param hash the short hash
  */
-public record RunId(String command, String json, String hash) {
+record RunId(String command, String json, String hash) {
     /** Bumped when the meaning of settings changes, so old folders are not mistaken for new runs. */
     static final int FORMAT = 1;
 

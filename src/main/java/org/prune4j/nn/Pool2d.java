@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDArray;
  * 2-D pooling over {@code [N, C, H, W]} (no parameters; a module so that hooks can see its output).
  * Average pooling counts zero padding, as PyTorch does by default.
  */
-public final class Pool2d extends Module {
+final class Pool2d extends Module {
     /** Which reduction a window gets. */
     public enum Kind { MAX, AVERAGE }
 

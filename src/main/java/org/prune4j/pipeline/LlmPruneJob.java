@@ -3,6 +3,7 @@ package org.prune4j.pipeline;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.prune4j.pipeline.calibrate.Calibration;
 import org.prune4j.pipeline.calibrate.CalibrationSet;
 import org.prune4j.pipeline.evaluate.DenseBaselines;
@@ -36,26 +37,37 @@ public final class LlmPruneJob {
     private final PrintStream log;
     private final DenseBaselines baselines;
     private final BiConsumer<String, PruningMask> maskListener;
+    private final Function<PruneReport, String> reportJson;
 
     /** A job that prints its progress lines to {@code log} (standard error on the command line). */
     public LlmPruneJob(PrintStream log) {
-        this(log, new DenseBaselines(), (name, mask) -> {});
+        this(log, new DenseBaselines(), (name, mask) -> {}, ReportFiles::toJson);
     }
 
-    private LlmPruneJob(PrintStream log, DenseBaselines baselines, BiConsumer<String, PruningMask> maskListener) {
+    private LlmPruneJob(PrintStream log, DenseBaselines baselines, BiConsumer<String, PruningMask> maskListener,
+            Function<PruneReport, String> reportJson) {
         this.log = log;
         this.baselines = baselines;
         this.maskListener = maskListener;
+        this.reportJson = reportJson;
     }
 
     /** This job sharing dense evaluations with other jobs of the same run (measured once per model and rows). */
     public LlmPruneJob sharingDenseBaselines(DenseBaselines shared) {
-        return new LlmPruneJob(log, shared, maskListener);
+        return new LlmPruneJob(log, shared, maskListener, reportJson);
     }
 
     /** This job telling {@code listener} every matrix's mask as soon as it is decided. */
     public LlmPruneJob withMaskListener(BiConsumer<String, PruningMask> listener) {
-        return new LlmPruneJob(log, baselines, listener);
+        return new LlmPruneJob(log, baselines, listener, reportJson);
+    }
+
+    /**
+     * This job writing {@code json(report)} as the report beside the output (default: the report alone;
+     * the API adds the recipe it ran), so the report file is written once, by the job.
+     */
+    public LlmPruneJob withReportJson(Function<PruneReport, String> json) {
+        return new LlmPruneJob(log, baselines, maskListener, json);
     }
 
     /** Runs the whole job and returns its report (also written next to the output when saving). */
@@ -108,7 +120,7 @@ public final class LlmPruneJob {
             }
             PruneReport r = report.build();
             if (target != null) {
-                ReportFiles.write(r, target.out());
+                ReportFiles.write(reportJson.apply(r), target.out());
             }
             return r;
         }

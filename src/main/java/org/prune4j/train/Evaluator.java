@@ -8,7 +8,7 @@ import org.prune4j.data.DataLoader;
 import org.prune4j.nn.Parameter;
 
 /** Measures accuracy and loss of a network on a set of examples, batch by batch in scoped memory. */
-public final class Evaluator {
+final class Evaluator {
     private Evaluator() {}
 
     /** Evaluates {@code network} in evaluation mode on one pass (epoch 0) of {@code data}. */

@@ -27,6 +27,7 @@ import org.prune4j.pipeline.load.Residency;
 import org.prune4j.pipeline.prune.PruningSpec;
 import org.prune4j.pipeline.recover.Recovery;
 import org.prune4j.pipeline.report.PruneReport;
+import org.prune4j.pipeline.report.ReportFiles;
 import org.prune4j.pipeline.save.OutputSpec;
 import org.prune4j.prune.PruningMask;
 import org.prune4j.prune.SparsityPattern;
@@ -64,7 +65,9 @@ class LlmPruneJobTest {
         Path outR = dir.resolve("resident.bin");
         Path outS = dir.resolve("streamed.bin");
         PruneReport r = new LlmPruneJob(quiet).withMaskListener(resident::put).run(settings(Residency.RESIDENT, outR));
-        PruneReport s = new LlmPruneJob(quiet).withMaskListener(streamed::put).run(settings(Residency.STREAMED, outS));
+        PruneReport s = new LlmPruneJob(quiet).withMaskListener(streamed::put)
+                .withReportJson(rep -> "{\"written_by\": \"" + rep.residency() + " job\"}")
+                .run(settings(Residency.STREAMED, outS));
         assertEquals("resident", r.residency());
         assertEquals("streamed", s.residency());
         assertEquals(resident.keySet(), streamed.keySet());
@@ -72,6 +75,9 @@ class LlmPruneJobTest {
         assertEquals(r.densePpl(), s.densePpl(), r.densePpl() * 1e-6);
         assertEquals(r.prunedPpl(), s.prunedPpl(), r.prunedPpl() * 1e-6);
         assertArrayEquals(Files.readAllBytes(outR), Files.readAllBytes(outS), "the same pruned file either way");
+        // the report is written once, by the job, in the form its caller asked for
+        assertEquals(ReportFiles.toJson(r) + "\n", Files.readString(ReportFiles.reportPath(outR)));
+        assertEquals("{\"written_by\": \"streamed job\"}\n", Files.readString(ReportFiles.reportPath(outS)));
         try (var files = Files.list(dir)) {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith(StreamedBlocks.SCRATCH_PREFIX)),
                     "no scratch folder left beside the output");

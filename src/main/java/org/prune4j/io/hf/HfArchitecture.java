@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
  * The Hugging Face causal-LM architectures prune4j reads and writes, with the defaults their
  * {@code transformers} configuration classes use for keys a {@code config.json} may leave out.
  */
-public enum HfArchitecture {
+enum HfArchitecture {
     /** Llama 1/2/3 and models exported as Llama (TinyLlama, SmolLM, llama2.c conversions). */
     LLAMA("LlamaForCausalLM", "llama", 2048, false),
     /** Mistral: Llama blocks with grouped-query attention and an optional sliding window. */

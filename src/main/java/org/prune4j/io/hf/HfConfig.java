@@ -45,7 +45,7 @@ import org.prune4j.model.llama.LlamaConfig;
  * @param outputBias {@code o_proj} carries a bias
  * @param mlpBias {@code gate_proj}, {@code up_proj} and {@code down_proj} carry biases
  */
-public record HfConfig(LlamaConfig llama, List<LayerShape> layerShapes, boolean outputBias, boolean mlpBias) {
+record HfConfig(LlamaConfig llama, List<LayerShape> layerShapes, boolean outputBias, boolean mlpBias) {
     /** The config.json key prune4j adds for models with blocks of different widths. */
     public static final String LAYER_SHAPES_KEY = "prune4j_layer_shapes";
     /** Value of {@code "none"} for an absent special token id. */

@@ -10,7 +10,7 @@ import org.prune4j.nn.Module;
  * {@code model.embed_tokens.weight}), so pruning or exporting the embedding changes the classifier too.
  * Hooks see the final-normed hidden states and the logits.
  */
-public final class TiedLmHead extends Module {
+final class TiedLmHead extends Module {
     private final Embedding embedding;
 
     TiedLmHead(Embedding embedding) {

@@ -1,12 +1,11 @@
 package org.prune4j.nn.graph;
 
-import ai.djl.ndarray.NDArray;
 import java.util.List;
 import org.prune4j.nn.BatchNorm2d;
 import org.prune4j.nn.Module;
 
 /** {@link BatchNorm2d}: one role, IN = its channels (affine parameters and running statistics). */
-final class BatchNormPruner implements LayerPruner {
+final class BatchNormPruner implements ChannelsFirstPruner {
     static final BatchNormPruner INSTANCE = new BatchNormPruner();
 
     private BatchNormPruner() {}
@@ -22,16 +21,6 @@ final class BatchNormPruner implements LayerPruner {
     }
 
     @Override
-    public int inputAxis(NDArray input) {
-        return 1;
-    }
-
-    @Override
-    public int outputAxis(NDArray output) {
-        return 1;
-    }
-
-    @Override
     public long width(Module module, Role role) {
         return ((BatchNorm2d) module).channels();
     }
@@ -39,8 +28,7 @@ final class BatchNormPruner implements LayerPruner {
     @Override
     public List<ParamAxis> tensors(String path, Module module, Role role) {
         BatchNorm2d b = (BatchNorm2d) module;
-        return List.of(ParamAxis.direct(LayerPruner.join(path, "weight"), b.weight(), 0),
-                ParamAxis.direct(LayerPruner.join(path, "bias"), b.bias(), 0));
+        return WeightAndBias.tensors(path, b.weight(), b.bias(), Role.OUT);
     }
 
     @Override

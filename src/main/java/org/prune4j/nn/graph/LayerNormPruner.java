@@ -28,15 +28,13 @@ final class LayerNormPruner implements LayerPruner {
     @Override
     public List<ParamAxis> tensors(String path, Module module, Role role) {
         LayerNorm n = (LayerNorm) module;
-        return List.of(ParamAxis.direct(LayerPruner.join(path, "weight"), n.weight(), 0),
-                ParamAxis.direct(LayerPruner.join(path, "bias"), n.bias(), 0));
+        return WeightAndBias.tensors(path, n.weight(), n.bias(), Role.OUT);
     }
 
     @Override
     public Module prune(Module module, Role role, int[] keep) {
         LayerNorm n = (LayerNorm) module;
-        n.weight().setValue(AxisSelection.keep(n.weight().value(), 0, keep));
-        n.bias().setValue(AxisSelection.keep(n.bias().value(), 0, keep));
+        WeightAndBias.keep(n.weight(), n.bias(), Role.OUT, keep);
         return n;
     }
 }

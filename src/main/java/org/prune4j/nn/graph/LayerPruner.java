@@ -16,8 +16,7 @@ import org.prune4j.nn.MultiheadSelfAttention;
  * dimensions can be pruned, which tensors each touches, how probes travel through it, and how to remove
  * indices for real. The dependency graph itself is found by tracing, not written per model.
  */
-public sealed interface LayerPruner permits ConvPruner, LinearPruner, BatchNormPruner, LayerNormPruner,
-        AttentionPruner, ShortcutPruner {
+sealed interface LayerPruner permits BoundaryPruner, ChannelsFirstPruner, LayerNormPruner, AttentionPruner {
 
     /** The pruner for {@code module}'s type, or empty for a layer that structural pruning does not know. */
     static Optional<LayerPruner> of(Module module) {

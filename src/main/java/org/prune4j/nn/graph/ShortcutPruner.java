@@ -1,6 +1,5 @@
 package org.prune4j.nn.graph;
 
-import ai.djl.ndarray.NDArray;
 import java.util.List;
 import org.prune4j.nn.ChannelShortcut;
 import org.prune4j.nn.Module;
@@ -10,30 +9,10 @@ import org.prune4j.nn.Module;
  * IN drops input channels, and the output channels that copied them become zero channels. Neither role
  * has tensors, so the shortcut couples the groups on its two sides only through its map.
  */
-final class ShortcutPruner implements LayerPruner {
+final class ShortcutPruner implements BoundaryPruner, ChannelsFirstPruner {
     static final ShortcutPruner INSTANCE = new ShortcutPruner();
 
     private ShortcutPruner() {}
-
-    @Override
-    public TraceKind traceKind() {
-        return TraceKind.BOUNDARY;
-    }
-
-    @Override
-    public List<Role> roles() {
-        return List.of(Role.OUT, Role.IN);
-    }
-
-    @Override
-    public int inputAxis(NDArray input) {
-        return 1;
-    }
-
-    @Override
-    public int outputAxis(NDArray output) {
-        return 1;
-    }
 
     @Override
     public long width(Module module, Role role) {

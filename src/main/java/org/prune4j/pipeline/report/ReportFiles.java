@@ -34,8 +34,8 @@ public final class ReportFiles {
         }
     }
 
-    /** Writes {@code report} beside (or inside) {@code out}. */
-    public static void write(PruneReport report, Path out) {
-        AtomicOutput.writeString(reportPath(out), toJson(report) + "\n");
+    /** Writes the JSON text of a report beside (or inside) {@code out}, atomically. */
+    public static void write(String reportJson, Path out) {
+        AtomicOutput.writeString(reportPath(out), reportJson + "\n");
     }
 }

@@ -10,7 +10,7 @@ import org.prune4j.model.llama.KvPolicy;
  *
  * @param sinks initial tokens always kept (StreamingLLM's {@code start_size}, 4 by default)
  */
-public record AttentionSinks(int sinks) implements KvPolicy {
+record AttentionSinks(int sinks) implements KvPolicy {
     /** StreamingLLM's default number of sink tokens. */
     public static final int DEFAULT_SINKS = 4;
 

@@ -11,7 +11,7 @@ import org.prune4j.model.llama.KvPolicy;
  * @param recentShare share of the kept entries that are the most recent ones (H2O's {@code recent_size}
  *     against {@code hh_size}; 0.5 splits the budget evenly, as the paper's experiments do)
  */
-public record HeavyHitters(double recentShare) implements KvPolicy {
+record HeavyHitters(double recentShare) implements KvPolicy {
     @Override
     public boolean readsAttention() {
         return true;

@@ -22,7 +22,7 @@ import org.prune4j.model.llama.KvDepthMerge;
  * @param t SLERP interpolation (0 = the first block's direction, 1 = the second's)
  * @param retain share of positions retained unmerged
  */
-public record MiniCacheMerge(int start, double t, double retain, Map<String, List<Double>> seen) implements KvDepthMerge {
+record MiniCacheMerge(int start, double t, double retain, Map<String, List<Double>> seen) implements KvDepthMerge {
     /** MiniCache's interpolation parameter. */
     public static final double DEFAULT_T = 0.6;
     /** Share of positions retained by default. */

@@ -4,7 +4,7 @@ import org.prune4j.model.llama.KvLayerView;
 import org.prune4j.model.llama.KvPolicy;
 
 /** {@code window}: keeps the most recent entries; keys keep their absolute positions. */
-public record SlidingWindow() implements KvPolicy {
+record SlidingWindow() implements KvPolicy {
     @Override
     public int[][] keep(KvLayerView layer, int target) {
         return Entries.sameForEveryHead(layer.heads(), Entries.lastN(layer.count(), target));

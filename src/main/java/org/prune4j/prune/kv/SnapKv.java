@@ -21,7 +21,7 @@ import org.prune4j.model.llama.KvPolicy;
  * @param maxPool max pooling instead of average pooling (default: average)
  * @param perQueryHead selection per query head instead of per key/value head
  */
-public record SnapKv(int window, int kernel, boolean maxPool, boolean perQueryHead) implements KvPolicy {
+record SnapKv(int window, int kernel, boolean maxPool, boolean perQueryHead) implements KvPolicy {
     public static final int DEFAULT_WINDOW = 32;
     public static final int DEFAULT_KERNEL = 5;
 

@@ -1,7 +1,7 @@
 package org.prune4j.prune.linalg;
 
 /** A Cholesky factorization met a pivot that is not positive. */
-public final class NotPositiveDefiniteException extends ArithmeticException {
+final class NotPositiveDefiniteException extends ArithmeticException {
     private static final long serialVersionUID = 1L;
 
     private final int index;

@@ -2,30 +2,23 @@ package org.prune4j.prune.method;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import java.util.Map;
 import org.prune4j.prune.InputStatistics;
 import org.prune4j.prune.SparsityPattern;
 import org.prune4j.prune.oneshot.Magnitude;
 
 /** Magnitude pruning: the smallest {@code |W|} go, no data needed ({@link Magnitude}). */
-public record MagnitudeMethod() implements PruningMethod {
+public record MagnitudeMethod() implements SettingFreeMethod {
     /** The registry name. */
     public static final String NAME = "magnitude";
 
     /** From the settings a user gave (magnitude has none). */
     static MagnitudeMethod of(MethodOptions options) {
-        options.allowOnly(java.util.Set.of());
-        return new MagnitudeMethod();
+        return SettingFreeMethod.withoutSettings(options, new MagnitudeMethod());
     }
 
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public Map<String, Object> settings() {
-        return Map.of();
     }
 
     @Override

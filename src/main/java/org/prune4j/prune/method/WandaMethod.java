@@ -2,31 +2,24 @@ package org.prune4j.prune.method;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import java.util.Map;
 import org.prune4j.prune.InputStatistics;
 import org.prune4j.prune.SparsityPattern;
 import org.prune4j.prune.oneshot.Wanda;
 import org.prune4j.prune.oneshot.WandaStatistics;
 
 /** Wanda: {@code |W|·‖X‖₂} compared within each output row (Sun et al. 2023; {@link Wanda}). */
-public record WandaMethod() implements PruningMethod {
+public record WandaMethod() implements SettingFreeMethod {
     /** The registry name. */
     public static final String NAME = "wanda";
 
     /** From the settings a user gave (Wanda has none). */
     static WandaMethod of(MethodOptions options) {
-        options.allowOnly(java.util.Set.of());
-        return new WandaMethod();
+        return SettingFreeMethod.withoutSettings(options, new WandaMethod());
     }
 
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public Map<String, Object> settings() {
-        return Map.of();
     }
 
     @Override

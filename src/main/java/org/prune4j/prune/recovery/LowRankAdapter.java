@@ -23,7 +23,7 @@ import org.prune4j.nn.Parameter;
  *   <li>{@link Kind#SCALED} (PERP's ScaleLoRA): {@code W ⊙ (1 + s·BA)}: multiplicative, zeros stay zero.</li>
  * </ul>
  */
-public final class LowRankAdapter extends Module {
+final class LowRankAdapter extends Module {
     /** How the low-rank product changes the weight. */
     public enum Kind {
         PLAIN,

@@ -11,7 +11,7 @@ import java.util.function.UnaryOperator;
  * Wall-clock forward latency of two models on the same input, measured interleaved (A, B, A, B, ...) so
  * that both see the same machine load: warm-up runs first, then repetitions; median and quartiles in ms.
  */
-public final class LatencyMeter {
+final class LatencyMeter {
     /** Summary of one model at one batch size. */
     public record Stats(double medianMs, double p25Ms, double p75Ms, double minMs, double maxMs, int repetitions) {}
 

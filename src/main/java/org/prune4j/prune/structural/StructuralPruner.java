@@ -23,7 +23,7 @@ import org.prune4j.nn.graph.Group;
  * multiple of {@code roundTo}), so no layer disappears; a target that cannot be reached within those limits
  * is a {@link UserError}.
  */
-public final class StructuralPruner {
+final class StructuralPruner {
     /** What one run did. */
     public record Result(DependencyGraph graph, int steps, double reached, Map<String, int[]> widths) {}
 

@@ -13,7 +13,7 @@ import org.prune4j.train.Autograd;
 import org.prune4j.train.CrossEntropy;
 
 /** Parameter gradients of the mean cross-entropy, summed over calibration batches (for Taylor importance). */
-public final class TaylorGradients {
+final class TaylorGradients {
     private TaylorGradients() {}
 
     /** Gradients by parameter name over the first {@code images} images of {@code data} (evaluation mode). */

@@ -1,7 +1,7 @@
 package org.prune4j.prune.structured;
 
 /** What a layer-removing method removes: whole decoder layers, or only their attention or MLP sublayers. */
-public enum DepthUnit {
+enum DepthUnit {
     /** Whole decoder layers (the remaining layers are renumbered). */
     LAYERS("layers"),
     /** Attention sublayers: the residual stream is kept, the attention branch dropped. */

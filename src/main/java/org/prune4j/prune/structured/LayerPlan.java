@@ -12,7 +12,7 @@ import java.util.Arrays;
  * @param oProjBias added to {@code o_proj}'s output, or {@code null}
  * @param downProjBias added to {@code down_proj}'s output, or {@code null}
  */
-public record LayerPlan(int[] keptHeads, int[] keptNeurons, float[] oProjBias, float[] downProjBias) {
+record LayerPlan(int[] keptHeads, int[] keptNeurons, float[] oProjBias, float[] downProjBias) {
 
     public LayerPlan {
         keptHeads = ascending(keptHeads, "heads");

@@ -3,7 +3,6 @@ package org.prune4j.prune.tokens;
 import ai.djl.ndarray.NDArray;
 import java.util.Arrays;
 import java.util.Comparator;
-import org.prune4j.model.vision.TokenReduction;
 import org.prune4j.model.vision.TokenState;
 import org.prune4j.nn.AttentionOutput;
 
@@ -18,7 +17,7 @@ import org.prune4j.nn.AttentionOutput;
  * @param layers 0-based encoder layers where tokens are dropped
  * @param iterations PageRank iterations
  */
-public record AttentionGraphPruning(double keep, int[] layers, int iterations) implements TokenReduction {
+record AttentionGraphPruning(double keep, int[] layers, int iterations) implements AttentionTokenDropping {
     public AttentionGraphPruning {
         layers = layers.clone();
     }
@@ -26,16 +25,6 @@ public record AttentionGraphPruning(double keep, int[] layers, int iterations) i
     @Override
     public int[] layers() {
         return layers.clone();
-    }
-
-    @Override
-    public boolean proportionalAttention() {
-        return false;
-    }
-
-    @Override
-    public boolean readsProbabilities(int layer) {
-        return Arrays.stream(layers).anyMatch(l -> l == layer);
     }
 
     /** Importance of each of the {@code length} tokens of one image from its head-averaged attention {@code [length][length]}. */
@@ -60,17 +49,10 @@ public record AttentionGraphPruning(double keep, int[] layers, int iterations) i
     }
 
     @Override
-    public TokenState reduce(int layer, int depth, TokenState tokens, AttentionOutput attention) {
-        if (!readsProbabilities(layer)) {
-            return tokens;
-        }
+    public TokenState drop(TokenState tokens, AttentionOutput attention, int left) {
         int batch = tokens.batch();
         int length = tokens.length();
         int others = length - 1;
-        int left = AttentiveTokenKeeping.kept(keep, others);
-        if (left >= others) {
-            return tokens;
-        }
         float[] a = attention.probabilities().mean(new int[] {1}).toFloatArray(); // [N, S, S]
         TokenMixing.Builder mixing = new TokenMixing.Builder(batch, length, 1 + left);
         Integer[] order = new Integer[others];

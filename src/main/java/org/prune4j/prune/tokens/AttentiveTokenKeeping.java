@@ -3,7 +3,6 @@ package org.prune4j.prune.tokens;
 import ai.djl.ndarray.NDArray;
 import java.util.Arrays;
 import java.util.Comparator;
-import org.prune4j.model.vision.TokenReduction;
 import org.prune4j.model.vision.TokenState;
 import org.prune4j.nn.AttentionOutput;
 
@@ -18,7 +17,7 @@ import org.prune4j.nn.AttentionOutput;
  * @param layers 0-based encoder layers where tokens are dropped
  * @param fuse whether the dropped tokens are fused into one extra token
  */
-public record AttentiveTokenKeeping(double keep, int[] layers, boolean fuse) implements TokenReduction {
+record AttentiveTokenKeeping(double keep, int[] layers, boolean fuse) implements AttentionTokenDropping {
     public AttentiveTokenKeeping {
         layers = layers.clone();
     }
@@ -29,36 +28,10 @@ public record AttentiveTokenKeeping(double keep, int[] layers, boolean fuse) imp
     }
 
     @Override
-    public boolean proportionalAttention() {
-        return false;
-    }
-
-    @Override
-    public boolean readsProbabilities(int layer) {
-        return isChosen(layer);
-    }
-
-    private boolean isChosen(int layer) {
-        return Arrays.stream(layers).anyMatch(l -> l == layer);
-    }
-
-    /** Non-class tokens kept out of {@code others}: {@code ⌈keep·others⌉}. */
-    static int kept(double keep, int others) {
-        return (int) Math.ceil(keep * others);
-    }
-
-    @Override
-    public TokenState reduce(int layer, int depth, TokenState tokens, AttentionOutput attention) {
-        if (!isChosen(layer)) {
-            return tokens;
-        }
+    public TokenState drop(TokenState tokens, AttentionOutput attention, int left) {
         int batch = tokens.batch();
         int length = tokens.length();
         int others = length - 1;
-        int left = kept(keep, others);
-        if (left >= others) {
-            return tokens;
-        }
         // head-averaged attention of the class token to every other token: [N, S-1]
         NDArray clsAttention = attention.probabilities().get(":, :, 0, 1:").mean(new int[] {1});
         float[] scores = clsAttention.toFloatArray();

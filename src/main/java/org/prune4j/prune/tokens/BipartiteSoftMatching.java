@@ -14,7 +14,7 @@ import java.util.Comparator;
  * unmerged A tokens are in descending order of their best similarity, or ascending position order when a
  * class token is protected (it then stays first).
  */
-public final class BipartiteSoftMatching {
+final class BipartiteSoftMatching {
     private BipartiteSoftMatching() {}
 
     /**

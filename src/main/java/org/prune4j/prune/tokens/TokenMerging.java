@@ -15,7 +15,7 @@ import org.prune4j.nn.AttentionOutput;
  * @param proportionalAttention whether attention is proportional to token size (ToMe's default when a model
  *     trained without ToMe is evaluated with it)
  */
-public record TokenMerging(int[] schedule, boolean proportionalAttention) implements TokenReduction {
+record TokenMerging(int[] schedule, boolean proportionalAttention) implements TokenReduction {
     public TokenMerging {
         schedule = schedule.clone();
     }

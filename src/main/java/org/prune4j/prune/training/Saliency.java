@@ -9,7 +9,7 @@ import org.prune4j.train.Network;
  * prunable weight (higher = keep), computed from the network as it is (masked entries are zero).
  * {@link PruningAtInitialization} is the lifecycle that turns scores into masks.
  */
-public interface Saliency {
+interface Saliency {
     /** Scores by weight name, each in the tensor's row-major order. */
     Map<String, float[]> scores(Network network, Map<String, Parameter> weights);
 
