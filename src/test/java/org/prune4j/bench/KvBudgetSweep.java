@@ -64,7 +64,7 @@ public final class KvBudgetSweep {
                         labels.add(p + "@" + b);
                     }
                 }
-                KvCacheSpec mini = KvCacheSpec.parse("minicache", 0);
+                KvCacheSpec mini = KvCacheSpec.parse("minicache", null);
                 caches.add(mini::create);
                 labels.add("minicache");
                 List<DecodePerplexity.Result> results = DecodePerplexity.evaluate(model, rows, caches);
