@@ -10,9 +10,14 @@ import org.prune4j.model.llama.TokenPruningPrefill;
  * next to the same prefill without pruning, rows interleaved: every row's first {@code promptTokens} tokens
  * are the prompt, the rest the continuation; a row's loss is the mean cross-entropy of the continuation's
  * tokens (the first predicted from the prompt's last logits, the others through the decode path), {@code
- * ppl = exp(mean over rows)}. Prefill throughput is prompt tokens per second of prefill time.
+ * ppl = exp(mean over rows)}. Prefill throughput is prompt tokens per second of prefill time, measured after
+ * the scoring in {@value #TIMING_ROUNDS} interleaved rounds (each round prefills every row's prompt with each setting,
+ * after one warm-up round; {@link InterleavedTiming}), median.
  */
 public final class PrefillPruningPerplexity {
+    /** Timed rounds of the prefill throughput measurement. */
+    static final int TIMING_ROUNDS = 5;
+
     private PrefillPruningPerplexity() {}
 
     /**
@@ -46,25 +51,14 @@ public final class PrefillPruningPerplexity {
         java.util.Arrays.fill(none, 1.0);
         double[][] settings = {none, keep};
         double[][] losses = new double[2][rows.length];
-        double[] prefillSeconds = new double[2];
         int[][] tokens = new int[2][];
-        for (double[] setting : settings) { // warm-up, untimed
-            try (NDManager scope = NDManager.newBaseManager(model.manager().getDevice())) {
-                TokenPruningPrefill.Result pre = TokenPruningPrefill.run(model, scope,
-                        java.util.Arrays.copyOf(rows[0], promptTokens), setting, rows[0].length);
-                pre.lastLogits().toFloatArray();
-                pre.cache().close();
-            }
-        }
         for (int r = 0; r < rows.length; r++) {
             int[] row = rows[r];
             int[] prompt = java.util.Arrays.copyOf(row, promptTokens);
             for (int s = 0; s < 2; s++) {
                 try (NDManager scope = NDManager.newBaseManager(model.manager().getDevice())) {
-                    long start = System.nanoTime();
                     TokenPruningPrefill.Result pre = TokenPruningPrefill.run(model, scope, prompt, settings[s], row.length);
                     float[] logits = pre.lastLogits().toFloatArray();
-                    prefillSeconds[s] += (System.nanoTime() - start) / 1e9;
                     tokens[s] = pre.tokensPerBlock();
                     try (KvCache cache = pre.cache()) {
                         double total = -DecodePerplexity.logSoftmax(logits, row[promptTokens]);
@@ -79,11 +73,27 @@ public final class PrefillPruningPerplexity {
                 }
             }
         }
+        java.util.List<InterleavedTiming.Seconds> seconds = InterleavedTiming.measure(
+                java.util.List.of(() -> prefillAll(model, rows, promptTokens, settings[0]),
+                        () -> prefillAll(model, rows, promptTokens, settings[1])), 1, TIMING_ROUNDS);
         Result[] out = new Result[2];
         for (int s = 0; s < 2; s++) {
             double mean = java.util.Arrays.stream(losses[s]).average().orElse(Double.NaN);
-            out[s] = new Result(Math.exp(mean), losses[s], (double) promptTokens * rows.length / prefillSeconds[s], tokens[s]);
+            out[s] = new Result(Math.exp(mean), losses[s], (double) promptTokens * rows.length / seconds.get(s).median(),
+                    tokens[s]);
         }
         return out;
+    }
+
+    /** Prefills every row's prompt with one setting (the timed work: blocks, pruning, the prompt's last logits). */
+    private static void prefillAll(LlamaModel model, int[][] rows, int promptTokens, double[] keep) {
+        for (int[] row : rows) {
+            try (NDManager scope = NDManager.newBaseManager(model.manager().getDevice())) {
+                TokenPruningPrefill.Result pre = TokenPruningPrefill.run(model, scope,
+                        java.util.Arrays.copyOf(row, promptTokens), keep, row.length);
+                pre.lastLogits().toFloatArray();
+                pre.cache().close();
+            }
+        }
     }
 }
