@@ -1,0 +1,98 @@
+package org.prune4j.io.onnx.export;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.prune4j.cli.Main;
+import org.prune4j.data.Cifar10Binary;
+import org.prune4j.data.Dataset;
+import org.prune4j.eval.ImageClassificationEval;
+import org.prune4j.io.onnx.InputTensor;
+import org.prune4j.io.onnx.OnnxModelReader;
+import org.prune4j.io.onnx.OnnxRunner;
+import org.prune4j.io.onnx.proto.Onnx.ModelProto;
+import org.prune4j.model.vision.VisionModel;
+import org.prune4j.model.vision.VisionModels;
+
+/** Vision exports (dense and structurally pruned ResNet-20) give prune4j's logits and accuracy in ONNX Runtime. */
+class VisionOnnxExportTest {
+    static final Path RESNET20 = Path.of("src/test/resources/checkpoints/resnet20-12fca82f.th");
+    static final Path IMAGES = Path.of("src/test/resources/data/cifar10/test_batch.bin");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void denseResnet20MatchesPrune4j() {
+        assertSameLogitsAndAccuracy(RESNET20, "dense ResNet-20");
+    }
+
+    @Test
+    void structurallyPrunedResnet20MatchesPrune4jThroughTheCli() {
+        Path pruned = dir.resolve("r20.safetensors");
+        assertEquals(0, Main.run("prune", "--arch", "resnet20", "--model", RESNET20.toString(), "--method", "l2", "--scope", "global",
+                "--target-macs", "0.5", "--latency-reps", "1", "--out", pruned.toString()));
+        assertSameLogitsAndAccuracy(pruned, "pruned ResNet-20");
+        Path onnx = dir.resolve("r20.onnx");
+        assertEquals(0, Main.run("convert", "--arch", "resnet20", "--model", pruned.toString(), "--to", "onnx", "--out", onnx.toString()));
+        ModelProto m = OnnxModelReader.read(onnx);
+        assertEquals("input", m.getGraph().getInput(0).getName());
+        assertEquals("logits", m.getGraph().getOutput(0).getName());
+        assertEquals("batch_size", m.getGraph().getInput(0).getType().getTensorType().getShape().getDim(0).getDimParam());
+    }
+
+    static void assertSameLogitsAndAccuracy(Path checkpoint, String what) {
+        Dataset data = Cifar10Binary.read(IMAGES, VisionModels.spec("resnet20").normalization());
+        try (NDManager m = NDManager.newBaseManager()) {
+            VisionModel model = VisionModels.load("resnet20", checkpoint, m);
+            double prune4jAccuracy = ImageClassificationEval.evaluate(model, data, 100).accuracy();
+            ModelProto onnx = VisionOnnxExport.build(model, OnnxExportOptions.defaults());
+            float[] images = images(data);
+            float[] expected;
+            try (NDManager pass = m.newSubManager()) {
+                NDArray x = pass.create(images, new Shape(data.size(), 3, 32, 32));
+                expected = model.forward(x).toFloatArray();
+            }
+            float[] actual;
+            try (OnnxRunner ort = OnnxRunner.open(onnx, what, 1)) {
+                actual = ort.run(Map.of("input", InputTensor.ofFloats(new long[] {data.size(), 3, 32, 32}, images)), List.of("logits"))
+                        .get("logits").values();
+            }
+            LlamaOnnxExportTest.assertClose(expected, actual, what);
+            assertEquals(prune4jAccuracy, accuracy(actual, data), 0.0, what + ": accuracy through ONNX Runtime");
+        }
+    }
+
+    static float[] images(Dataset data) {
+        int size = data.imageSize();
+        float[] all = new float[data.size() * size];
+        for (int i = 0; i < data.size(); i++) {
+            data.image(i, all, i * size);
+        }
+        return all;
+    }
+
+    static double accuracy(float[] logits, Dataset data) {
+        int classes = logits.length / data.size();
+        int correct = 0;
+        for (int i = 0; i < data.size(); i++) {
+            int best = 0;
+            for (int k = 1; k < classes; k++) {
+                if (logits[i * classes + k] > logits[i * classes + best]) {
+                    best = k;
+                }
+            }
+            correct += best == data.label(i) ? 1 : 0;
+        }
+        assertTrue(correct > 0);
+        return (double) correct / data.size();
+    }
+}
