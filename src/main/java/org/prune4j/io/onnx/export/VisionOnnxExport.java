@@ -125,10 +125,42 @@ public final class VisionOnnxExport {
         if (identity) {
             return y;
         }
+        int before = 0;
+        while (before < source.length && source[before] < 0) {
+            before++;
+        }
+        int run = 0;
+        while (before + run < source.length && source[before + run] == run) {
+            run++;
+        }
+        boolean optionA = run == in && java.util.Arrays.stream(source, before + run, source.length).allMatch(v -> v < 0);
+        if (optionA) {
+            // zero channels, the input's channels in order, zero channels: a Concat whose zero blocks take their
+            // batch and spatial size from the input (the form graph pruners read as channel offsets)
+            String shape = g.op(p, "Shape", List.of(y));
+            List<String> parts = new java.util.ArrayList<>();
+            long after = source.length - before - run;
+            if (before > 0) {
+                parts.add(zeros(p + ".before", shape, before));
+            }
+            parts.add(y);
+            if (after > 0) {
+                parts.add(zeros(p + ".after", shape, after));
+            }
+            return g.op(p, "Concat", parts, "axis", 1L);
+        }
         if (zeros) {
             y = g.op(p, "Pad", List.of(y, g.longs(p + ".pads", 0, 0, 0, 0, 0, 1, 0, 0)));
         }
         return g.op(p, "Gather", List.of(y, g.longs(p + ".source", index)), "axis", 1L);
+    }
+
+    /** Float zeros shaped like the tensor of shape {@code shape} but with {@code channels} channels. */
+    private String zeros(String p, String shape, long channels) {
+        String batch = g.op(p, "Slice", List.of(shape, g.longs(p + ".batch_from", 0), g.longs(p + ".batch_to", 1)));
+        String space = g.op(p, "Slice", List.of(shape, g.longs(p + ".space_from", 2), g.longs(p + ".space_to", 4)));
+        String dims = g.op(p, "Concat", List.of(batch, g.longs(p + ".channels", channels), space), "axis", 0L);
+        return g.op(p, "ConstantOfShape", List.of(dims));
     }
 
     private String conv(String p, Conv2d conv, String x) {
