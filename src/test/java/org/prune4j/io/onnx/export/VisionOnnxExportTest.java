@@ -49,6 +49,45 @@ class VisionOnnxExportTest {
         assertEquals("batch_size", m.getGraph().getInput(0).getType().getTensorType().getShape().getDim(0).getDimParam());
     }
 
+    /**
+     * Issue 11 §4: the exported ResNet-20's groups on the ONNX graph are the native dependency graph's, one for
+     * one (same order, same width, the same weights pruned along their output channels), except that the ONNX
+     * rules pin the three residual-stream groups (they do not prune across option-A offsets) where the native
+     * graph prunes them through the shortcut's index map.
+     */
+    @Test
+    void exportedResnet20HasTheNativeGroups() {
+        Path onnx = dir.resolve("r20.onnx");
+        List<org.prune4j.nn.graph.Group> nativeGroups;
+        try (NDManager m = NDManager.newBaseManager()) {
+            VisionModel model = VisionModels.load("resnet20", RESNET20, m);
+            OnnxExportFile.write(VisionOnnxExport.build(model, OnnxExportOptions.defaults()), onnx);
+            nativeGroups = org.prune4j.nn.graph.DependencyGraph.build(model, model::forward, new Shape(3, 32, 32)).groups();
+        }
+        List<org.prune4j.prune.onnx.OnnxGroupListing.Entry> onnxGroups = org.prune4j.prune.onnx.OnnxPruneJob.inspect(onnx, Map.of()).groups();
+        assertEquals(13, nativeGroups.size());
+        assertEquals(nativeGroups.size(), onnxGroups.size());
+        List<Integer> residualStreams = List.of(0, 5, 9);
+        for (int k = 0; k < nativeGroups.size(); k++) {
+            org.prune4j.nn.graph.Group n = nativeGroups.get(k);
+            org.prune4j.prune.onnx.OnnxGroupListing.Entry o = onnxGroups.get(k);
+            assertEquals(n.width(), o.units(), "group " + k + " width");
+            for (org.prune4j.nn.graph.Member member : n.members()) {
+                if (member.type().equals("Conv2d") || member.type().equals("Linear")) {
+                    // output channels are rows of the weight, input channels its columns
+                    String t = member.module() + ".weight[axis " + (member.role() == org.prune4j.nn.graph.Role.OUT ? 0 : 1) + "]";
+                    assertTrue(o.tensors().contains(t), "group " + k + ": " + t + " in " + o.tensors());
+                } else if (member.type().equals("BatchNorm2d")) {
+                    String t = member.module() + ".running_var[axis 0]";
+                    assertTrue(o.tensors().contains(t), "group " + k + ": " + t + " in " + o.tensors());
+                }
+            }
+            boolean nativePrunable = k < 12;
+            assertEquals(nativePrunable, n.prunable(), "native group " + k);
+            assertEquals(nativePrunable && !residualStreams.contains(k), o.prunable(), "ONNX group " + k + " " + o.stops());
+        }
+    }
+
     static void assertSameLogitsAndAccuracy(Path checkpoint, String what) {
         Dataset data = Cifar10Binary.read(IMAGES, VisionModels.spec("resnet20").normalization());
         try (NDManager m = NDManager.newBaseManager()) {
