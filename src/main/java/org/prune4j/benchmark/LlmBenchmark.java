@@ -15,7 +15,7 @@ import org.prune4j.nn.Module;
 import org.prune4j.nn.Parameter;
 
 /**
- * Prefill and decode speed of language models in prune4j's runtime. Every round runs every model once
+ * Prefill and decode speed of language models in prune4j's runtime (or another, through a {@link Runner}). Every round runs every model once
  * (interleaved, so that machine noise hits them alike): a prefill of {@code prefill} random tokens into
  * an empty KV cache, then {@code decode} single-token steps. The token ids are drawn once from the seed
  * and shared by all models.
@@ -23,8 +23,22 @@ import org.prune4j.nn.Parameter;
 public final class LlmBenchmark {
     private LlmBenchmark() {}
 
-    /** A loaded model under test. */
-    public record Subject(String name, LlamaModel model, long fileBytes) {}
+    /** Runs one prefill of {@code prompt} and decode of {@code continuation}; returns {prefill tokens/s, decode tokens/s}. */
+    @FunctionalInterface
+    public interface Runner {
+        double[] once(int[] prompt, int[] continuation);
+    }
+
+    /**
+     * A loaded model under test: {@code model} gives its facts and context, {@code runner} the runtime it is
+     * timed in.
+     */
+    public record Subject(String name, LlamaModel model, long fileBytes, Runner runner) {
+        /** Timed in prune4j's own runtime. */
+        public Subject(String name, LlamaModel model, long fileBytes) {
+            this(name, model, fileBytes, (p, c) -> once(model, p, c));
+        }
+    }
 
     /**
      * Measures {@code subjects}; {@code progress} is told each finished round. The prefill is shortened
@@ -51,7 +65,7 @@ public final class LlmBenchmark {
         double[][] decodeRates = new double[n][s.runs()];
         for (int round = -s.warmup(); round < s.runs(); round++) {
             for (int m = 0; m < n; m++) {
-                double[] r = once(subjects.get(m).model(), prompt, continuation);
+                double[] r = subjects.get(m).runner().once(prompt, continuation);
                 if (round >= 0) {
                     prefillRates[m][round] = r[0];
                     decodeRates[m][round] = r[1];

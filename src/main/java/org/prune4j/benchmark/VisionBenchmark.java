@@ -18,14 +18,25 @@ import org.prune4j.nn.Module;
 import org.prune4j.nn.Parameter;
 
 /**
- * Inference speed of vision models in prune4j's runtime: for each batch size, the time of one forward
+ * Inference speed of vision models in prune4j's runtime (or another, through a {@link Runner}): for each batch size, the time of one forward
  * pass over a batch of seeded random images, as images per second. Rounds interleave the models.
  */
 public final class VisionBenchmark {
     private VisionBenchmark() {}
 
-    /** A loaded model under test. */
-    public record Subject(String name, VisionModel model, long fileBytes) {}
+    /** Times one forward pass over {@code images}; returns seconds. */
+    @FunctionalInterface
+    public interface Runner {
+        double seconds(NDArray images);
+    }
+
+    /** A loaded model under test: {@code model} gives its facts, {@code runner} the runtime it is timed in. */
+    public record Subject(String name, VisionModel model, long fileBytes, Runner runner) {
+        /** Timed in prune4j's own runtime. */
+        public Subject(String name, VisionModel model, long fileBytes) {
+            this(name, model, fileBytes, images -> once(model, images));
+        }
+    }
 
     public static List<VisionBenchResult> run(List<Subject> subjects, BenchSettings s, IntConsumer progress) {
         VisionSpec spec = subjects.get(0).model().spec();
@@ -45,7 +56,7 @@ public final class VisionBenchmark {
             for (int round = -s.warmup(); round < s.runs(); round++) {
                 for (int m = 0; m < n; m++) {
                     for (int k = 0; k < batches.size(); k++) {
-                        double seconds = once(subjects.get(m).model(), images.get(k));
+                        double seconds = subjects.get(m).runner().seconds(images.get(k));
                         if (round >= 0) {
                             rates[m][k][round] = batches.get(k) / seconds;
                         }

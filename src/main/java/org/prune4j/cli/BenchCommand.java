@@ -19,12 +19,15 @@ import org.prune4j.benchmark.BenchSettings;
 import org.prune4j.benchmark.LlmBenchResult;
 import org.prune4j.benchmark.LlmBenchmark;
 import org.prune4j.benchmark.ModelFacts;
+import org.prune4j.benchmark.OrtLlmRunner;
+import org.prune4j.benchmark.OrtVisionRunner;
 import org.prune4j.benchmark.Timing;
 import org.prune4j.benchmark.VisionBenchResult;
 import org.prune4j.benchmark.VisionBenchmark;
 import org.prune4j.model.ModelLocator;
 import org.prune4j.model.llama.LlamaCheckpoint;
 import org.prune4j.model.llama.LlamaModel;
+import org.prune4j.model.vision.VisionModel;
 import org.prune4j.model.vision.VisionModels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,7 +37,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code prune4j bench}: measured inference speed of one or more models, interleaved in one run, with
  * parameters, MACs and file size beside each and ratios to the first model. Language models: prefill
- * and decode tokens per second; vision models ({@code --arch}): images per second per batch size.
+ * and decode tokens per second; vision models ({@code --arch}): images per second per batch size. With
+ * {@code --runtime onnxruntime} the same measurements run in ONNX Runtime on each model's ONNX export.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure inference speed of models (the first is the baseline), interleaved in one run.")
@@ -64,7 +68,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of the random inputs. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--runtime", defaultValue = "prune4j", paramLabel = "NAME", description = "prune4j (default); llama.cpp and onnxruntime are not supported yet by the CLI.")
+    @Option(names = "--runtime", defaultValue = "prune4j", paramLabel = "NAME", description = "prune4j (default) or onnxruntime (each model exported to a temporary ONNX file, deleted afterwards; language models decode through the KV-cache export); llama.cpp is not supported yet.")
     String runtime;
 
     @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "Compute threads (0 = the engine's default).")
@@ -79,27 +83,36 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         String rt = runtime.toLowerCase(Locale.ROOT);
-        if (rt.equals("llama.cpp") || rt.equals("onnxruntime")) {
-            throw new UserError("--runtime " + runtime + ": not supported yet: the CLI measures prune4j's own runtime only"
-                    + " (export with 'prune4j convert --to gguf' and measure there)");
+        if (rt.equals("llama.cpp")) {
+            throw new UserError("--runtime " + runtime + ": not supported yet: the CLI measures prune4j's runtime and onnxruntime"
+                    + " (export with 'prune4j convert --to gguf' and measure in llama.cpp)");
         }
-        if (!rt.equals("prune4j")) {
+        if (!rt.equals("prune4j") && !rt.equals("onnxruntime")) {
             throw new UserError("--runtime " + runtime + ": unknown runtime (expected prune4j, llama.cpp or onnxruntime)");
         }
         EngineThreads.set(threads);
         BenchSettings s = new BenchSettings(prefill, decode, batches, warmup, runs, seed);
         PrintWriter err = spec.commandLine().getErr();
         ObjectNode o = new ObjectMapper().createObjectNode();
-        o.put("runtime", "prune4j");
+        o.put("runtime", rt);
         o.put("runs", runs);
         o.put("warmup", warmup);
         o.put("seed", seed);
         o.put("threads", threads);
+        List<AutoCloseable> runners = new ArrayList<>();
         try (NDManager weights = NDManager.newBaseManager()) {
             if (arch == null) {
-                benchLlms(s, weights, o, err);
+                benchLlms(s, weights, rt.equals("onnxruntime"), runners, o, err);
             } else {
-                benchVision(s, weights, o, err);
+                benchVision(s, weights, rt.equals("onnxruntime"), runners, o, err);
+            }
+        } finally {
+            for (AutoCloseable r : runners) {
+                try {
+                    r.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
             }
         }
         if (json) {
@@ -111,11 +124,18 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void benchLlms(BenchSettings s, NDManager weights, ObjectNode o, PrintWriter err) {
+    private void benchLlms(BenchSettings s, NDManager weights, boolean ort, List<AutoCloseable> runners, ObjectNode o, PrintWriter err) {
         List<LlmBenchmark.Subject> subjects = new ArrayList<>();
         for (String m : models) {
             LlamaCheckpoint ckpt = ModelLocator.loadLlama(m, null);
-            subjects.add(new LlmBenchmark.Subject(m, LlamaModel.load(ckpt, weights), sizeOf(ckpt.source())));
+            LlamaModel model = LlamaModel.load(ckpt, weights);
+            if (ort) {
+                OrtLlmRunner runner = new OrtLlmRunner(ckpt, m, threads);
+                runners.add(runner);
+                subjects.add(new LlmBenchmark.Subject(m, model, sizeOf(ckpt.source()), runner));
+            } else {
+                subjects.add(new LlmBenchmark.Subject(m, model, sizeOf(ckpt.source())));
+            }
         }
         int used = LlmBenchmark.effectivePrefill(subjects, s);
         if (used != s.prefill()) {
@@ -140,14 +160,21 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private void benchVision(BenchSettings s, NDManager weights, ObjectNode o, PrintWriter err) {
+    private void benchVision(BenchSettings s, NDManager weights, boolean ort, List<AutoCloseable> runners, ObjectNode o, PrintWriter err) {
         List<VisionBenchmark.Subject> subjects = new ArrayList<>();
         for (String m : models) {
             Path p = Path.of(m);
             if (!Files.isRegularFile(p)) {
                 throw new UserError("--model " + m + ": no such checkpoint file");
             }
-            subjects.add(new VisionBenchmark.Subject(m, VisionModels.load(arch, p, weights), sizeOf(p)));
+            VisionModel model = VisionModels.load(arch, p, weights);
+            if (ort) {
+                OrtVisionRunner runner = new OrtVisionRunner(model, m, threads);
+                runners.add(runner);
+                subjects.add(new VisionBenchmark.Subject(m, model, sizeOf(p), runner));
+            } else {
+                subjects.add(new VisionBenchmark.Subject(m, model, sizeOf(p)));
+            }
         }
         List<VisionBenchResult> results = VisionBenchmark.run(subjects, s, round -> err.println("bench: round " + round + "/" + s.runs()));
         o.put("kind", "vision");
@@ -199,12 +226,12 @@ final class BenchCommand implements Callable<Integer> {
     private static void printTable(ObjectNode o, PrintWriter out) {
         boolean llm = o.get("kind").asText().equals("language-model");
         if (llm) {
-            out.printf(Locale.ROOT, "prune4j runtime, prefill %d tokens, decode %d tokens, %d runs (median, spread = (max-min)/median)%n",
-                    o.get("prefill").asInt(), o.get("decode").asInt(), o.get("runs").asInt());
+            out.printf(Locale.ROOT, "%s runtime, prefill %d tokens, decode %d tokens, %d runs (median, spread = (max-min)/median)%n",
+                    o.get("runtime").asText(), o.get("prefill").asInt(), o.get("decode").asInt(), o.get("runs").asInt());
             out.printf(Locale.ROOT, "%-40s %12s %12s %14s %12s %16s %16s %8s %8s%n", "model", "params", "nonzero", "MACs/token",
                     "file bytes", "prefill tok/s", "decode tok/s", "x pre", "x dec");
         } else {
-            out.printf(Locale.ROOT, "prune4j runtime, %s, %d runs (median, spread = (max-min)/median)%n", o.get("arch").asText(), o.get("runs").asInt());
+            out.printf(Locale.ROOT, "%s runtime, %s, %d runs (median, spread = (max-min)/median)%n", o.get("runtime").asText(), o.get("arch").asText(), o.get("runs").asInt());
         }
         for (var m : o.get("models")) {
             if (llm) {

@@ -24,28 +24,28 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code prune4j convert}: rewrites a Llama-family checkpoint in another format (Hugging Face directory
- * or llama2.c file) and/or storage dtype. Tensors are carried over exactly (q/k rows permuted between
+ * {@code prune4j convert}: rewrites a Llama-family checkpoint in another format (Hugging Face directory,
+ * llama2.c file, GGUF or ONNX) and/or storage dtype; with {@code --arch}, exports a vision checkpoint to ONNX. Tensors are carried over exactly (q/k rows permuted between
  * the rotary layouts); the input is never modified and the output appears only when complete.
  */
 @Command(name = "convert", mixinStandardHelpOptions = true,
-        description = "Convert a Llama-family checkpoint between Hugging Face, llama2.c and GGUF formats.")
+        description = "Convert a Llama-family checkpoint between Hugging Face, llama2.c and GGUF formats, or export it (or a vision checkpoint with --arch) to ONNX.")
 final class ConvertCommand implements Callable<Integer> {
     private static final Pattern BYTE_SIZE = Pattern.compile("(\\d+)\\s*([kmgt]i?b?|b)?", Pattern.CASE_INSENSITIVE);
 
     @Option(names = "--model", required = true, paramLabel = "PATH",
-            description = "Model: a bundled name (stories260K), a llama2.c file or a Hugging Face directory.")
+            description = "Model: a bundled name (stories260K), a llama2.c file or a Hugging Face directory; with --arch a vision checkpoint (.th/.pt or .safetensors).")
     String model;
 
-    @Option(names = "--to", required = true, paramLabel = "FORMAT", description = "Output format: hf, llama2c or gguf.")
+    @Option(names = "--to", required = true, paramLabel = "FORMAT", description = "Output format: hf, llama2c, gguf or onnx.")
     String to;
 
     @Option(names = "--out", required = true, paramLabel = "PATH",
-            description = "Output directory (hf) or file (llama2c); must differ from the input.")
+            description = "Output directory (hf) or file (llama2c, gguf, onnx); must differ from the input.")
     Path out;
 
     @Option(names = "--dtype", paramLabel = "TYPE",
-            description = "Storage dtype: f32, f16 or bf16; for gguf also q8_0 (default: keep; llama2.c is always f32).")
+            description = "Storage dtype: f32, f16 or bf16; for gguf also q8_0; for onnx f32 (default) or f16 weights (default: keep; llama2.c is always f32).")
     String dtype;
 
     @Option(names = "--tokenizer", paramLabel = "PATH",
@@ -55,6 +55,14 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--max-shard-size", paramLabel = "SIZE", defaultValue = "5GB",
             description = "Largest safetensors file of an hf output before sharding, e.g. 5GB, 500MB, 2GiB (default: ${DEFAULT-VALUE}).")
     String maxShardSize;
+
+    @Option(names = "--arch", paramLabel = "NAME",
+            description = "With --to onnx: the vision architecture of the --model checkpoint (e.g. resnet20).")
+    String arch;
+
+    @Option(names = "--kv-cache",
+            description = "With --to onnx (Llama family): add past_key_values.*/present.* cache inputs and outputs, attention_mask and position_ids.")
+    boolean kvCache;
 
     @Option(names = "--json", description = "Print one JSON object describing the result.")
     boolean json;
@@ -66,13 +74,17 @@ final class ConvertCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         String format = to.toLowerCase(Locale.ROOT);
         if (format.equals("onnx")) {
-            throw new UserError("--to onnx: not supported yet: ONNX export (use --to gguf for llama.cpp, or --to hf)");
+            refuse("--tokenizer", tokenizer != null, "onnx");
+            refuse("--max-shard-size", spec.commandLine().getParseResult().hasMatchedOption("--max-shard-size"), "onnx");
+            return new OnnxConversion(model, arch, out, dtype, kvCache, json).run(spec);
         }
+        refuse("--arch", arch != null, format);
+        refuse("--kv-cache", kvCache, format);
         if (format.equals("gguf")) {
             return new GgufConversion(model, out, dtype, tokenizer, json).run(spec);
         }
         if (!format.equals("hf") && !format.equals("llama2c")) {
-            throw new UserError("--to: unknown format '" + to + "' (expected hf, llama2c or gguf)");
+            throw new UserError("--to: unknown format '" + to + "' (expected hf, llama2c, gguf or onnx)");
         }
         org.prune4j.io.OutputLocation.check("--out", out);
         DType storage = dtype == null ? null : parseDtype(dtype);
@@ -106,6 +118,12 @@ final class ConvertCommand implements Callable<Integer> {
             spec.commandLine().getOut().println("wrote " + out + " (" + format + ", " + ckpt.tensors().size() + " tensors, " + bytes + " bytes)");
         }
         return 0;
+    }
+
+    private static void refuse(String option, boolean given, String format) {
+        if (given) {
+            throw new UserError(option + ": does not apply to --to " + format);
+        }
     }
 
     /** The output must not be the input, nor a directory that contains it (replacing it would delete the input). */

@@ -56,6 +56,32 @@ class BenchCommandTest {
     }
 
     @Test
+    void onnxRuntimeMeasuresTheExportsAndDeletesThem() throws Exception {
+        long before = onnxTemporaries();
+        CliRun r = CliRun.of("bench", "--runtime", "onnxruntime", "--model", "stories260K", "--prefill", "32", "--decode", "4",
+                "--runs", "2", "--warmup", "1", "--threads", "1", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode o = r.json();
+        assertEquals("onnxruntime", o.get("runtime").asText());
+        JsonNode m = o.get("models").get(0);
+        assertEquals(2, m.get("decode_tokens_per_second").get("samples").size());
+        assertTrue(m.get("prefill_tokens_per_second").get("min").asDouble() > 0);
+        assertTrue(m.get("decode_tokens_per_second").get("min").asDouble() > 0);
+        Path ckpt = Path.of(getClass().getResource("/checkpoints/resnet20-12fca82f.th").toURI());
+        CliRun v = CliRun.of("bench", "--runtime", "onnxruntime", "--arch", "resnet20", "--model", ckpt.toString(), "--batch", "2",
+                "--runs", "1", "--warmup", "0", "--threads", "1");
+        assertEquals(0, v.code(), v.err());
+        assertTrue(v.out().startsWith("onnxruntime runtime, resnet20"), v.out());
+        assertEquals(before, onnxTemporaries(), "the temporary ONNX exports are deleted");
+    }
+
+    private static long onnxTemporaries() throws java.io.IOException {
+        try (var s = java.nio.file.Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return s.filter(p -> p.getFileName().toString().startsWith("prune4j-bench-onnx")).count();
+        }
+    }
+
+    @Test
     void externalRuntimesAndBadSettingsAreOneLineErrors() {
         CliRun.of("bench", "--model", "stories260K", "--runtime", "llama.cpp").assertUserError("not supported yet");
         CliRun.of("bench", "--model", "stories260K", "--runtime", "tvm").assertUserError("unknown runtime");

@@ -144,9 +144,7 @@ class ConvertCommandTest {
 
         Path out = tmp.resolve("out");
         assertUserError(run("convert", "--model", src.toString(), "--to", "safetensors", "--out", out.toString()),
-                "--to: unknown format 'safetensors' (expected hf, llama2c or gguf)");
-        assertUserError(run("convert", "--model", src.toString(), "--to", "onnx", "--out", out.toString()),
-                "--to onnx: not supported yet");
+                "--to: unknown format 'safetensors' (expected hf, llama2c, gguf or onnx)");
         assertUserError(run("convert", "--model", src.toString(), "--to", "hf", "--out", out.toString(), "--dtype", "int8"),
                 "--dtype: unknown type 'int8'");
         assertUserError(run("convert", "--model", src.toString(), "--to", "llama2c", "--out", out.toString(), "--dtype", "f16"),
@@ -164,6 +162,41 @@ class ConvertCommandTest {
         assertUserError(run("convert", "--model", src.toString(), "--to", "hf"), "Missing required option: '--out=PATH'");
         assertFalse(Files.exists(out));
         assertEquals(List.of("empty", "in.bin", "truncated.bin"), listing(tmp), "no outputs or temporaries left");
+    }
+
+    @Test
+    void onnxExportWritesAModelAndRefusesBadRequests() throws Exception {
+        Path onnx = tmp.resolve("s.onnx");
+        CliRun ok = run("convert", "--model", "stories260K", "--to", "onnx", "--kv-cache", "--out", onnx.toString(), "--json");
+        assertEquals(0, ok.code(), ok.err());
+        assertEquals(Files.size(onnx), ok.json().get("bytes").asLong());
+        assertEquals("input_ids", ok.json().get("inputs").get(0).asText());
+        assertEquals("past_key_values.0.key", ok.json().get("inputs").get(3).asText());
+        assertEquals("present.0.key", ok.json().get("outputs").get(1).asText());
+
+        Path out = tmp.resolve("x.onnx");
+        String r20 = "src/test/resources/checkpoints/resnet20-12fca82f.th";
+        assertUserError(run("convert", "--model", "stories260K", "--to", "onnx", "--dtype", "bf16", "--out", out.toString()),
+                "--dtype bf16: not supported for onnx (expected f32 or f16)");
+        assertUserError(run("convert", "--model", "stories260K", "--to", "onnx", "--dtype", "q8_0", "--out", out.toString()),
+                "--dtype q8_0: not supported for onnx");
+        assertUserError(run("convert", "--model", r20, "--to", "onnx", "--out", out.toString()),
+                "a PyTorch checkpoint is a vision model here: pass its --arch");
+        assertUserError(run("convert", "--arch", "resnet20", "--model", r20, "--to", "onnx", "--kv-cache", "--out", out.toString()),
+                "--kv-cache: vision models have no key/value cache");
+        assertUserError(run("convert", "--arch", "resnet32", "--model", r20, "--to", "onnx", "--out", out.toString()), "lacks tensor layer1.3.conv1.weight");
+        assertUserError(run("convert", "--arch", "nope", "--model", r20, "--to", "onnx", "--out", out.toString()),
+                "unknown vision architecture nope");
+        assertUserError(run("convert", "--arch", "resnet20", "--model", "stories260K", "--to", "onnx", "--out", out.toString()),
+                "--model stories260K: no such checkpoint file");
+        assertUserError(run("convert", "--model", "stories260K", "--to", "gguf", "--kv-cache", "--out", out.toString()),
+                "--kv-cache: does not apply to --to gguf");
+        assertUserError(run("convert", "--arch", "resnet20", "--model", r20, "--to", "hf", "--out", out.toString()),
+                "--arch: does not apply to --to hf");
+        assertUserError(run("convert", "--model", "stories260K", "--to", "onnx", "--max-shard-size", "1GB", "--out", out.toString()),
+                "--max-shard-size: does not apply to --to onnx");
+        assertFalse(Files.exists(out));
+        assertEquals(List.of("s.onnx"), listing(tmp), "no outputs or temporaries left");
     }
 
     @Test

@@ -49,6 +49,12 @@ public final class OnnxGraphBuilder {
         return this;
     }
 
+    /** Adds an initializer of any type. */
+    public OnnxGraphBuilder initializer(org.prune4j.io.onnx.proto.Onnx.TensorProto tensor) {
+        graph.addInitializer(tensor);
+        return this;
+    }
+
     /** Adds an int64 initializer. */
     public OnnxGraphBuilder initializer(String name, long[] dims, long[] values) {
         graph.addInitializer(OnnxTensors.ofLongs(name, dims, values));

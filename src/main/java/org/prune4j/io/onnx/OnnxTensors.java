@@ -150,6 +150,15 @@ public final class OnnxTensors {
         return build(name, dims, OnnxDataType.FLOAT, b.array(), values.length);
     }
 
+    /** A float16 tensor (values rounded to the nearest float16). */
+    public static TensorProto ofFloat16(String name, long[] dims, float[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            b.putShort(Float.floatToFloat16(v));
+        }
+        return build(name, dims, OnnxDataType.FLOAT16, b.array(), values.length);
+    }
+
     /** An int64 tensor. */
     public static TensorProto ofLongs(String name, long[] dims, long[] values) {
         ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);

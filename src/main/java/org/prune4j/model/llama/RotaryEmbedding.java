@@ -11,8 +11,8 @@ import ai.djl.ndarray.types.Shape;
  * {@code j < headDim/2} rotates together with dimension {@code j + headDim/2} by the angle
  * {@code position · θ^(−2j/headDim)}.
  *
- * <p>The cos/sin tables for every position of the context are computed once per model (float32
- * arithmetic, as PyTorch and run.c do) and live in the model's manager; {@link #slice} copies the rows a
+ * <p>The cos/sin tables ({@link RotaryTable}) for every position of the context are computed once per model
+ * and live in the model's manager; {@link #slice} copies the rows a
  * pass needs into the pass's scope.
  */
 final class RotaryEmbedding {
@@ -24,26 +24,9 @@ final class RotaryEmbedding {
     RotaryEmbedding(NDManager weights, int headDim, int maxPositions, double theta) {
         this.headDim = headDim;
         this.maxPositions = maxPositions;
-        int half = headDim / 2;
-        float[] invFreq = new float[half];
-        for (int j = 0; j < half; j++) {
-            invFreq[j] = 1.0f / (float) Math.pow(theta, (2.0f * j) / headDim);
-        }
-        float[] c = new float[maxPositions * headDim];
-        float[] s = new float[maxPositions * headDim];
-        for (int p = 0; p < maxPositions; p++) {
-            for (int j = 0; j < half; j++) {
-                float angle = p * invFreq[j];
-                float cv = (float) Math.cos(angle);
-                float sv = (float) Math.sin(angle);
-                c[p * headDim + j] = cv;
-                c[p * headDim + half + j] = cv;
-                s[p * headDim + j] = sv;
-                s[p * headDim + half + j] = sv;
-            }
-        }
-        this.cos = weights.create(c, new Shape(maxPositions, headDim));
-        this.sin = weights.create(s, new Shape(maxPositions, headDim));
+        RotaryTable table = RotaryTable.of(headDim, maxPositions, theta);
+        this.cos = weights.create(table.cos(), new Shape(maxPositions, headDim));
+        this.sin = weights.create(table.sin(), new Shape(maxPositions, headDim));
     }
 
     int headDim() {

@@ -19,7 +19,7 @@ import org.prune4j.nn.Module;
  * held as the parameter-free child {@code shortcut} ({@link ChannelShortcut}) so that structural pruning
  * can change its channel map.
  */
-final class BasicBlock extends Module {
+public final class BasicBlock extends Module {
     private Conv2d conv1;
     private BatchNorm2d bn1;
     private Conv2d conv2;

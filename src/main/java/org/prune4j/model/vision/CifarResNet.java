@@ -22,7 +22,7 @@ import org.prune4j.nn.ModuleList;
  * Kaiming-normal convolution and linear weights, PyTorch-default linear bias, batch norms at weight 1 /
  * bias 0.
  */
-final class CifarResNet extends VisionModel {
+public final class CifarResNet extends VisionModel {
     private Conv2d conv1;
     private BatchNorm2d bn1;
     private final List<ModuleList<BasicBlock>> stages = new ArrayList<>();

@@ -18,7 +18,7 @@ import org.prune4j.nn.Module;
  * pair, then fully connected 256-256-10 with ReLU. Gaussian Glorot weights, zero biases. Layers {@code
  * conv1} ... {@code conv2k}, {@code fc1}, {@code fc2}, {@code fc3}.
  */
-final class ConvNet extends VisionModel {
+public final class ConvNet extends VisionModel {
     private static final int[] WIDTHS = {64, 128, 256};
     private final Conv2d[] convs;
     private Linear fc1;

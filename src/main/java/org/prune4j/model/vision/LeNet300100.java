@@ -14,7 +14,7 @@ import org.prune4j.nn.Module;
  * fully connected 784-300-100-10 network with ReLU. Weights Gaussian Glorot, biases zero, as in the
  * lottery-ticket paper. Layers {@code fc1}, {@code fc2}, {@code fc3}.
  */
-final class LeNet300100 extends VisionModel {
+public final class LeNet300100 extends VisionModel {
     private Linear fc1;
     private Linear fc2;
     private Linear fc3;

@@ -16,7 +16,7 @@ import org.prune4j.nn.Module;
  * {@code fc1} 800→500 with ReLU, {@code fc2} 500→10. As in Caffe's definition there is no ReLU after the
  * convolutions. Glorot-uniform weights (Caffe's "xavier" filler family), zero biases.
  */
-final class LeNet5 extends VisionModel {
+public final class LeNet5 extends VisionModel {
     private Conv2d conv1;
     private Conv2d conv2;
     private Linear fc1;
