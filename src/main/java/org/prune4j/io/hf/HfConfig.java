@@ -163,6 +163,11 @@ public record HfConfig(LlamaConfig llama, List<LayerShape> layerShapes, boolean 
      * {@code transformers} writes them), with {@code torch_dtype} naming {@code dtype}.
      */
     public String toJson(DType dtype) {
+        return toJson(dtype, Map.of());
+    }
+
+    /** {@link #toJson(DType)} with the keys of {@code extras} added (e.g. a {@code quantization_config}). */
+    String toJson(DType dtype, Map<String, Object> extras) {
         LlamaConfig c = llama;
         HfArchitecture arch = architecture();
         boolean llamaBiases = arch == HfArchitecture.LLAMA && c.attentionBias() && outputBias;
@@ -221,6 +226,7 @@ public record HfConfig(LlamaConfig llama, List<LayerShape> layerShapes, boolean 
             }
             m.put(LAYER_SHAPES_KEY, shapes);
         }
+        m.putAll(extras);
         try {
             return JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m) + "\n";
         } catch (JsonProcessingException e) {

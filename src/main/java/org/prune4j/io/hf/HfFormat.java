@@ -31,8 +31,10 @@ public final class HfFormat {
      * Reads the model in {@code dir}, validating every tensor against {@code config.json}: each expected
      * tensor present with the shape the config implies (per block when the config lists
      * {@value HfConfig#LAYER_SHAPES_KEY}), no unknown tensors (rotary {@code inv_freq} buffers are
-     * ignored, as is an {@code lm_head.weight} equal to the embedding of a tied model). Every problem is a
-     * one-line {@link org.prune4j.UserError} naming the file and the tensor.
+     * ignored, as is an {@code lm_head.weight} equal to the embedding of a tied model). Weights stored in a
+     * compressed-tensors sparse layout ({@link SparseCompression}, declared by the config's
+     * {@code quantization_config}) are decompressed to dense matrices. Every problem is a one-line
+     * {@link org.prune4j.UserError} naming the file and the tensor.
      *
      * @param tokenizerOverride tokenizer to record instead of the {@code tokenizer.json} found in
      *     {@code dir} (may be null)
@@ -57,6 +59,15 @@ public final class HfFormat {
      */
     public static void write(LlamaCheckpoint ckpt, Path dir, HfWriteOptions options) {
         HfWriter.write(ckpt, dir, options);
+    }
+
+    /**
+     * The storage of a model directory whose blocks' Linear weights are stored in a compressed-tensors
+     * sparse layout (see {@link SparseCompression}), or {@code null} when {@code dir} is not such a directory.
+     * Reads only the safetensors headers and the small shape tensors.
+     */
+    public static CompressedStorage compressedStorage(Path dir) {
+        return Files.isDirectory(dir) ? HfReader.storage(dir) : null;
     }
 
     /** True when {@code dir} is a directory holding a {@code config.json}. */

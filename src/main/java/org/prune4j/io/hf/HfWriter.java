@@ -33,9 +33,10 @@ final class HfWriter {
 
     /**
      * What goes into the directory: the config, the tensors (with the zero biases a bias flag implies
-     * added), their names in writing order, files to copy.
+     * added), their names in writing order, files to copy, keys added to config.json.
      */
-    private record Layout(HfConfig config, Map<String, TensorData> tensors, List<String> names, Map<String, Path> copies) {}
+    private record Layout(HfConfig config, Map<String, TensorData> tensors, List<String> names, Map<String, Path> copies,
+            Map<String, Object> configExtras) {}
 
     private HfWriter() {}
 
@@ -45,8 +46,10 @@ final class HfWriter {
         Layout layout;
         String configJson;
         try {
-            layout = layout(ckpt);
-            configJson = layout.config().toJson(conversion.storedType(ckpt.tensors().get(LlamaTensorNames.EMBED)));
+            Layout dense = layout(ckpt);
+            layout = options.compression() == null ? dense : compressed(dense, conversion, options.compression());
+            configJson = layout.config().toJson(conversion.storedType(ckpt.tensors().get(LlamaTensorNames.EMBED)),
+                    layout.configExtras());
         } catch (UserError e) {
             throw new UserError("cannot write " + dir + ": " + e.getMessage(), e);
         }
@@ -185,7 +188,45 @@ final class HfWriter {
                         + (c.attentionBias() ? "" : " without attention biases") + ")");
             }
         }
-        return new Layout(config, tensors, new ArrayList<>(expected.keySet()), copies(ckpt));
+        return new Layout(config, tensors, new ArrayList<>(expected.keySet()), copies(ckpt), Map.of());
+    }
+
+    /**
+     * {@code layout} with the blocks' Linear weights replaced by their parts in layout {@code c} (compressed
+     * after the dtype conversion, so that values that round to zero are not stored) and the
+     * compressed-tensors {@code quantization_config} recorded.
+     */
+    private static Layout compressed(Layout layout, DTypeConversion conversion, SparseCompression c) {
+        Map<String, TensorData> tensors = new LinkedHashMap<>(layout.tensors());
+        List<String> names = new ArrayList<>();
+        long weights = 0;
+        long zeros = 0;
+        for (String name : layout.names()) {
+            if (!isBlockLinearWeight(name)) {
+                names.add(name);
+                continue;
+            }
+            TensorData stored = conversion.apply(name, tensors.remove(name));
+            Map<String, TensorData> parts = BitmaskCodec.compress(name, stored, c);
+            tensors.putAll(parts);
+            names.addAll(parts.keySet());
+            weights += stored.numel();
+            for (float v : stored.toFloats()) {
+                zeros += v == 0 ? 1 : 0;
+            }
+        }
+        Map<String, Object> extras = Map.of(SparsityConfig.KEY, SparsityConfig.entry(c, weights == 0 ? 0.0 : zeros / (double) weights));
+        return new Layout(layout.config(), tensors, names, layout.copies(), extras);
+    }
+
+    /** True for the weight of one of {@link LlamaTensorNames#BLOCK_LINEARS}: the modules a sparse layout compresses. */
+    static boolean isBlockLinearWeight(String name) {
+        if (!name.startsWith(LlamaTensorNames.BLOCKS) || !name.endsWith(".weight")) {
+            return false;
+        }
+        String rest = name.substring(LlamaTensorNames.BLOCKS.length());
+        int dot = rest.indexOf('.');
+        return dot > 0 && LlamaTensorNames.BLOCK_LINEARS.contains(rest.substring(dot + 1, rest.length() - ".weight".length()));
     }
 
     private static boolean hasBias(Map<String, TensorData> tensors, String linear) {
