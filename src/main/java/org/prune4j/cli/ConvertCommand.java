@@ -33,8 +33,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "convert", mixinStandardHelpOptions = true,
         description = "Convert a Llama-family checkpoint between Hugging Face, llama2.c and GGUF formats.")
 public final class ConvertCommand implements Callable<Integer> {
-    /** Hugging Face directory layouts written through {@link ModelWriters}: compressed sparse weights. */
-    private static final java.util.List<String> HF_LAYOUTS = java.util.List.of("hf-sparse-bitmask", "hf-sparse-24");
+    /** Hugging Face directory layouts written through {@link ModelWriters}: compressed sparse weights, DeciLM blocks. */
+    private static final java.util.List<String> HF_LAYOUTS = java.util.List.of("hf-sparse-bitmask", "hf-sparse-24",
+            "nemotron-nas");
     private static final Pattern BYTE_SIZE = Pattern.compile("(\\d+)\\s*([kmgt]i?b?|b)?", Pattern.CASE_INSENSITIVE);
 
     @Option(names = "--model", required = true, paramLabel = "PATH",
@@ -42,7 +43,8 @@ public final class ConvertCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--to", required = true, paramLabel = "FORMAT", description = "Output format: hf, llama2c, gguf, or hf-sparse-bitmask / hf-sparse-24 (hf with the blocks' Linear weights "
-                    + "in the compressed-tensors sparse-bitmask / sparse-24-bitmask layout; saves disk, not time).")
+                    + "in the compressed-tensors sparse-bitmask / sparse-24-bitmask layout; saves disk, not time), "
+                    + "nemotron-nas (hf in the DeciLM block_configs layout, for models whose blocks differ).")
     String to;
 
     @Option(names = "--out", required = true, paramLabel = "PATH",

@@ -23,6 +23,7 @@ public final class ModelWriters {
         register(new GgufWriter());
         register(new HfSparseWriter("hf-sparse-bitmask", org.prune4j.io.hf.SparseCompression.SPARSE_BITMASK));
         register(new HfSparseWriter("hf-sparse-24", org.prune4j.io.hf.SparseCompression.SPARSE_24_BITMASK));
+        register(new NemotronNasWriter());
     }
 
     private ModelWriters() {}

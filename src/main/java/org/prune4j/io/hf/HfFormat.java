@@ -70,6 +70,17 @@ public final class HfFormat {
         return Files.isDirectory(dir) ? HfReader.storage(dir) : null;
     }
 
+    /**
+     * Writes {@code ckpt} like {@link #write(LlamaCheckpoint, Path, HfWriteOptions)} but in the Nemotron-NAS /
+     * DeciLM layout ({@code DeciLMForCausalLM}, {@code block_configs}, no tensors for removed sublayers), which
+     * vLLM ({@code nemotron_nas}) and the Nemotron-51B remote code read. A one-line
+     * {@link org.prune4j.UserError} names the first block the layout cannot express (query heads other than the
+     * model's, MLP widths that are not multiples of 256) and what would fix it. {@link #read} reads it back.
+     */
+    public static void writeNemotronNas(LlamaCheckpoint ckpt, Path dir, HfWriteOptions options) {
+        HfWriter.write(ckpt, dir, options, true);
+    }
+
     /** True when {@code dir} is a directory holding a {@code config.json}. */
     public static boolean isModelDirectory(Path dir) {
         return Files.isDirectory(dir) && Files.isRegularFile(dir.resolve(CONFIG_FILE));

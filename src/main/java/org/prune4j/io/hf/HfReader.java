@@ -44,9 +44,13 @@ final class HfReader {
                 : readSharded(dir, listing);
         ConfigBounds.check(configFile, stored.size(), listing);
         HfConfig config = HfConfig.read(configFile);
-        SparseCompression compression = SparsityConfig.read(readTree(configFile), configFile.toString());
+        JsonNode root = readTree(configFile);
+        SparseCompression compression = SparsityConfig.read(root, configFile.toString());
         if (compression != null) {
             stored = decompress(stored, compression);
+        }
+        if (NemotronNasLayout.declares(root)) {
+            stored = withRemovedSublayers(stored, config, listing);
         }
         Map<String, TensorData> tensors = validate(config, stored, listing, configFile);
         return new LlamaCheckpoint(config.llama(), tensors, CheckpointFormat.HF, dir,
@@ -151,6 +155,30 @@ final class HfReader {
             } else if (!isPart(name, stored)) {
                 out.put(name, e.getValue());
             }
+        }
+        return out;
+    }
+
+    /**
+     * {@code stored} plus the tensors of the sublayers a nemotron-nas model removes ({@code no_op}), which it
+     * does not store: empty projections (zero biases), and unit norms whose value cannot matter.
+     */
+    private static Map<String, Stored> withRemovedSublayers(Map<String, Stored> stored, HfConfig config, Path listing) {
+        Map<String, Stored> out = new LinkedHashMap<>(stored);
+        LlamaConfig c = config.llama();
+        Map<String, long[]> expected = ExpectedTensors.of(c, config.layerShapes(), !c.tieWordEmbeddings(),
+                config.outputBias(), config.mlpBias());
+        for (Map.Entry<String, long[]> e : expected.entrySet()) {
+            int layer = NemotronNasLayout.layerOf(e.getKey());
+            if (layer < 0 || out.containsKey(e.getKey())
+                    || !NemotronNasLayout.isRemoved(e.getKey(), layer, config.layerShapes().get(layer))) {
+                continue;
+            }
+            float[] v = new float[Math.toIntExact(TensorData.numel(e.getValue()))];
+            if (e.getKey().contains("layernorm")) {
+                java.util.Arrays.fill(v, 1f);
+            }
+            out.put(e.getKey(), new Stored(TensorData.ofFloats(e.getValue(), v), listing));
         }
         return out;
     }

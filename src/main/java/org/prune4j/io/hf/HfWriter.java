@@ -36,20 +36,26 @@ final class HfWriter {
      * added), their names in writing order, files to copy, keys added to config.json.
      */
     private record Layout(HfConfig config, Map<String, TensorData> tensors, List<String> names, Map<String, Path> copies,
-            Map<String, Object> configExtras) {}
+            Map<String, Object> configExtras, java.util.Set<String> configRemoved) {}
 
     private HfWriter() {}
 
     static void write(LlamaCheckpoint ckpt, Path dir, HfWriteOptions options) {
+        write(ckpt, dir, options, false);
+    }
+
+    /** Writes {@code ckpt}; {@code nemotronNas}: in the {@link NemotronNasLayout} rather than prune4j's per-layer config. */
+    static void write(LlamaCheckpoint ckpt, Path dir, HfWriteOptions options, boolean nemotronNas) {
         checkTarget(ckpt, dir);
         DTypeConversion conversion = new DTypeConversion(options.dtype());
         Layout layout;
         String configJson;
         try {
-            Layout dense = layout(ckpt);
+            Layout plain = layout(ckpt);
+            Layout dense = nemotronNas ? nemotronNas(plain) : plain;
             layout = options.compression() == null ? dense : compressed(dense, conversion, options.compression());
             configJson = layout.config().toJson(conversion.storedType(ckpt.tensors().get(LlamaTensorNames.EMBED)),
-                    layout.configExtras());
+                    layout.configExtras(), layout.configRemoved());
         } catch (UserError e) {
             throw new UserError("cannot write " + dir + ": " + e.getMessage(), e);
         }
@@ -188,7 +194,7 @@ final class HfWriter {
                         + (c.attentionBias() ? "" : " without attention biases") + ")");
             }
         }
-        return new Layout(config, tensors, new ArrayList<>(expected.keySet()), copies(ckpt), Map.of());
+        return new Layout(config, tensors, new ArrayList<>(expected.keySet()), copies(ckpt), Map.of(), java.util.Set.of());
     }
 
     /**
@@ -216,7 +222,36 @@ final class HfWriter {
             }
         }
         Map<String, Object> extras = Map.of(SparsityConfig.KEY, SparsityConfig.entry(c, weights == 0 ? 0.0 : zeros / (double) weights));
-        return new Layout(layout.config(), tensors, names, layout.copies(), extras);
+        Map<String, Object> all = new LinkedHashMap<>(layout.configExtras());
+        all.putAll(extras);
+        return new Layout(layout.config(), tensors, names, layout.copies(), all, layout.configRemoved());
+    }
+
+    /**
+     * {@code layout} as {@link NemotronNasLayout}: {@code DeciLMForCausalLM} with {@code block_configs} instead of
+     * per-model widths, and no tensors for removed sublayers; a {@link UserError} naming the first block it
+     * cannot express.
+     */
+    private static Layout nemotronNas(Layout layout) {
+        HfConfig c = layout.config();
+        if (c.architecture() != HfArchitecture.LLAMA) {
+            throw new UserError("the nemotron-nas layout holds Llama models, not " + c.architecture().className());
+        }
+        List<LayerShape> shapes = c.layerShapes();
+        Map<String, Object> extras = new LinkedHashMap<>();
+        extras.put("architectures", List.of(NemotronNasLayout.ARCHITECTURE));
+        extras.put("model_type", NemotronNasLayout.MODEL_TYPE);
+        extras.put(NemotronNasLayout.BLOCK_CONFIGS,
+                NemotronNasLayout.blockConfigs(shapes, c.llama().numHeads(), c.llama().hiddenSize()));
+        List<String> names = new ArrayList<>();
+        for (String name : layout.names()) {
+            int layer = NemotronNasLayout.layerOf(name);
+            if (layer < 0 || !NemotronNasLayout.isRemoved(name, layer, shapes.get(layer))) {
+                names.add(name);
+            }
+        }
+        return new Layout(c, layout.tensors(), names, layout.copies(), extras,
+                java.util.Set.of("intermediate_size", "num_key_value_heads", HfConfig.LAYER_SHAPES_KEY));
     }
 
     /** True for the weight of one of {@link LlamaTensorNames#BLOCK_LINEARS}: the modules a sparse layout compresses. */
