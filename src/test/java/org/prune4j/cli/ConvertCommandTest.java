@@ -144,7 +144,7 @@ class ConvertCommandTest {
 
         Path out = tmp.resolve("out");
         assertUserError(run("convert", "--model", src.toString(), "--to", "safetensors", "--out", out.toString()),
-                "--to: unknown format 'safetensors' (expected hf, llama2c or gguf)");
+                "--to: unknown format 'safetensors' (expected hf, llama2c, gguf, hf-sparse-bitmask, hf-sparse-24, nemotron-nas)");
         assertUserError(run("convert", "--model", src.toString(), "--to", "onnx", "--out", out.toString()),
                 "--to onnx: not supported yet");
         assertUserError(run("convert", "--model", src.toString(), "--to", "hf", "--out", out.toString(), "--dtype", "int8"),
