@@ -19,6 +19,8 @@ final class BitmaskCodec {
     static final String COMPRESSED = "compressed";
     static final String BITMASK = "bitmask";
     static final String ROW_OFFSETS = "row_offsets";
+    /** Every part a compressed weight may have (row offsets only in {@link SparseCompression#SPARSE_BITMASK}). */
+    static final java.util.List<String> PARTS = java.util.List.of(SHAPE, COMPRESSED, BITMASK, ROW_OFFSETS);
     private static final String WEIGHT_SUFFIX = ".weight";
 
     private BitmaskCodec() {}

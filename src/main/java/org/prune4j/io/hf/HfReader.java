@@ -95,8 +95,7 @@ final class HfReader {
             if (name.endsWith(suffix)) {
                 String prefix = name.substring(0, name.length() - suffix.length());
                 long storedBytes = 0;
-                for (String part : new String[] {BitmaskCodec.SHAPE, BitmaskCodec.COMPRESSED, BitmaskCodec.BITMASK,
-                        BitmaskCodec.ROW_OFFSETS}) {
+                for (String part : BitmaskCodec.PARTS) {
                     Stored p = stored.get(prefix + "." + part);
                     storedBytes += p == null ? 0 : p.data().bytes().remaining();
                 }
@@ -139,8 +138,7 @@ final class HfReader {
             if (name.endsWith(suffix)) {
                 String prefix = name.substring(0, name.length() - suffix.length());
                 Map<String, TensorData> parts = new LinkedHashMap<>();
-                for (String part : new String[] {BitmaskCodec.SHAPE, BitmaskCodec.COMPRESSED, BitmaskCodec.BITMASK,
-                        BitmaskCodec.ROW_OFFSETS}) {
+                for (String part : BitmaskCodec.PARTS) {
                     Stored p = stored.get(prefix + "." + part);
                     if (p != null) {
                         parts.put(part, p.data());

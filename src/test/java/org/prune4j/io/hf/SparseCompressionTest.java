@@ -206,4 +206,22 @@ class SparseCompressionTest {
         UserError e = assertThrows(UserError.class, () -> HfFormat.read(dir, null));
         assertTrue(e.getMessage().contains("model.layers.0.mlp.up_proj: the bitmask marks"), e.getMessage());
     }
+
+    @Test
+    void quantizedOrUnknownCompressedTensorsConfigsAreRefused() throws Exception {
+        Path dir = tmp.resolve("bm");
+        HfFormat.write(halfZero(8), dir, HfWriteOptions.defaults().withCompression(SparseCompression.SPARSE_BITMASK));
+        ObjectMapper json = new ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode cfg = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(
+                dir.resolve("config.json").toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) cfg.get("quantization_config").get("sparsity_config"))
+                .put("format", "sparse-bytemask");
+        Files.writeString(dir.resolve("config.json"), cfg.toString());
+        UserError e = assertThrows(UserError.class, () -> HfFormat.read(dir, null));
+        assertTrue(e.getMessage().contains("not supported yet: sparsity_config format 'sparse-bytemask'"), e.getMessage());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) cfg.get("quantization_config")).put("quant_method", "gptq");
+        Files.writeString(dir.resolve("config.json"), cfg.toString());
+        e = assertThrows(UserError.class, () -> HfFormat.read(dir, null));
+        assertTrue(e.getMessage().contains("quant_method 'gptq'"), e.getMessage());
+    }
 }
