@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.prune4j.UserError;
 import org.prune4j.io.DType;
+import org.prune4j.io.format.ModelWriters;
+import org.prune4j.io.format.WriteOptions;
 import org.prune4j.io.hf.HfFormat;
 import org.prune4j.io.hf.HfWriteOptions;
 import org.prune4j.io.llama2c.Llama2cFormat;
@@ -31,17 +33,22 @@ import picocli.CommandLine.Spec;
 @Command(name = "convert", mixinStandardHelpOptions = true,
         description = "Convert a Llama-family checkpoint between Hugging Face, llama2.c and GGUF formats, or export it (or a vision checkpoint with --arch) to ONNX.")
 final class ConvertCommand implements Callable<Integer> {
+    /** Hugging Face directory layouts written through {@link ModelWriters}: compressed sparse weights, DeciLM blocks. */
+    private static final java.util.List<String> HF_LAYOUTS = java.util.List.of("hf-sparse-bitmask", "hf-sparse-24",
+            "nemotron-nas");
     private static final Pattern BYTE_SIZE = Pattern.compile("(\\d+)\\s*([kmgt]i?b?|b)?", Pattern.CASE_INSENSITIVE);
 
     @Option(names = "--model", required = true, paramLabel = "PATH",
             description = "Model: a bundled name (stories260K), a llama2.c file or a Hugging Face directory; with --arch a vision checkpoint (.th/.pt or .safetensors).")
     String model;
 
-    @Option(names = "--to", required = true, paramLabel = "FORMAT", description = "Output format: hf, llama2c, gguf or onnx.")
+    @Option(names = "--to", required = true, paramLabel = "FORMAT", description = "Output format: hf, llama2c, gguf, onnx, or hf-sparse-bitmask / hf-sparse-24 (hf with the blocks' Linear weights "
+                    + "in the compressed-tensors sparse-bitmask / sparse-24-bitmask layout; saves disk, not time), "
+                    + "nemotron-nas (hf in the DeciLM block_configs layout, for models whose blocks differ).")
     String to;
 
     @Option(names = "--out", required = true, paramLabel = "PATH",
-            description = "Output directory (hf) or file (llama2c, gguf, onnx); must differ from the input.")
+            description = "Output directory (hf, hf-sparse-*, nemotron-nas) or file (llama2c, gguf, onnx); must differ from the input.")
     Path out;
 
     @Option(names = "--dtype", paramLabel = "TYPE",
@@ -83,8 +90,9 @@ final class ConvertCommand implements Callable<Integer> {
         if (format.equals("gguf")) {
             return new GgufConversion(model, out, dtype, tokenizer, json).run(spec);
         }
-        if (!format.equals("hf") && !format.equals("llama2c")) {
-            throw new UserError("--to: unknown format '" + to + "' (expected hf, llama2c, gguf or onnx)");
+        boolean hfLayout = HF_LAYOUTS.contains(format);
+        if (!format.equals("hf") && !format.equals("llama2c") && !hfLayout) {
+            throw new UserError("--to: unknown format '" + to + "' (expected hf, llama2c, gguf, onnx, " + String.join(", ", HF_LAYOUTS) + ")");
         }
         org.prune4j.io.OutputLocation.check("--out", out);
         DType storage = dtype == null ? null : parseDtype(dtype);
@@ -94,7 +102,9 @@ final class ConvertCommand implements Callable<Integer> {
         }
         LlamaCheckpoint ckpt = ModelLocator.loadLlama(model, tokenizer);
         checkDistinct(ckpt.source(), out);
-        if (format.equals("hf")) {
+        if (hfLayout) {
+            ModelWriters.byName(format).write(ckpt, out, new WriteOptions(storage, shardBytes));
+        } else if (format.equals("hf")) {
             HfFormat.write(ckpt, out, new HfWriteOptions(storage, shardBytes));
         } else {
             Llama2cFormat.write(ckpt, out);

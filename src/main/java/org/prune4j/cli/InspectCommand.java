@@ -19,6 +19,8 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.prune4j.UserError;
 import org.prune4j.io.TensorData;
+import org.prune4j.io.hf.CompressedStorage;
+import org.prune4j.io.hf.HfFormat;
 import org.prune4j.model.llama.Attention;
 import org.prune4j.model.llama.DecoderBlock;
 import org.prune4j.model.llama.LlamaCheckpoint;
@@ -36,7 +38,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code prune4j inspect}: what a Llama-family model is made of: architecture and per-block sizes,
  * parameters per module, stored dtypes, the sparsity of every matrix, multiply-accumulates per token, and
- * the size on disk.
+ * the size on disk (and, for a model stored in a compressed sparse layout, dense against stored bytes per
+ * compressed weight and in total).
  *
  * <p>MACs per token count the Linear layers (dense, and nonzero weights only) and the classifier; the
  * attention products {@code QKᵀ} and {@code AV} depend on the position and are given as their mean over
@@ -100,6 +103,19 @@ final class InspectCommand implements Callable<Integer> {
         o.put("source", String.valueOf(ckpt.source()));
         o.put("format", ckpt.format().name().toLowerCase(Locale.ROOT));
         o.put("file_bytes", sizeOnDisk(ckpt.source()));
+        CompressedStorage storage = ckpt.source() == null ? null : HfFormat.compressedStorage(ckpt.source());
+        if (storage != null) {
+            ObjectNode so = o.putObject("compressed_storage");
+            so.put("format", storage.format().formatName());
+            so.put("dense_bytes", storage.denseBytes());
+            so.put("stored_bytes", storage.storedBytes());
+            ArrayNode ts = so.putArray("tensors");
+            for (CompressedStorage.Tensor t : storage.tensors()) {
+                if (t.compressed()) {
+                    ts.addObject().put("name", t.name()).put("dense_bytes", t.denseBytes()).put("stored_bytes", t.storedBytes());
+                }
+            }
+        }
 
         ObjectNode arch = o.putObject("architecture");
         arch.put("architecture", c.architecture());
@@ -271,6 +287,12 @@ final class InspectCommand implements Callable<Integer> {
                 a.get("intermediate_size").asInt(), a.get("vocab_size").asInt(), a.get("context").asInt(),
                 a.get("rope_theta").asText(), a.get("rms_norm_eps").asText(),
                 a.get("tied_embeddings").asBoolean() ? "tied" : "untied");
+        if (r.has("compressed_storage")) {
+            var cs = r.get("compressed_storage");
+            out.printf(Locale.ROOT, "storage      %s: %s bytes of tensors stored in %s (%.1f%% of dense); runtimes decompress to dense on load%n",
+                    cs.get("format").asText(), group(cs.get("dense_bytes").asLong()), group(cs.get("stored_bytes").asLong()),
+                    100.0 * cs.get("stored_bytes").asLong() / Math.max(1, cs.get("dense_bytes").asLong()));
+        }
         ObjectNode p = (ObjectNode) r.get("parameters");
         out.printf(Locale.ROOT, "parameters   %s total (%s embedding, %s other), %s nonzero%n", group(p.get("total").asLong()),
                 group(p.get("embedding").asLong()), group(p.get("non_embedding").asLong()), group(p.get("nonzero").asLong()));
@@ -296,6 +318,14 @@ final class InspectCommand implements Callable<Integer> {
         r.get("modules").fields().forEachRemaining(e ->
                 out.printf(Locale.ROOT, "%-45s %s%n", e.getKey(), group(e.getValue().asLong())));
         out.println();
+        if (r.has("compressed_storage")) {
+            out.println("compressed weight                             dense bytes  stored bytes");
+            for (var t : r.get("compressed_storage").get("tensors")) {
+                out.printf(Locale.ROOT, "%-45s %11s  %12s%n", t.get("name").asText(), group(t.get("dense_bytes").asLong()),
+                        group(t.get("stored_bytes").asLong()));
+            }
+            out.println();
+        }
         out.println("matrix                                        shape          sparsity");
         for (var x : r.get("matrices")) {
             out.printf(Locale.ROOT, "%-45s %-14s %7.2f%%%n", x.get("name").asText(),

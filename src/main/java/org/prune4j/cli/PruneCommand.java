@@ -112,7 +112,8 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Output path: a llama2.c file or a Hugging Face directory (the input's format). Must differ from the input. Without it nothing is written: only the numbers are reported.")
     Path out;
 
-    @Option(names = "--format", description = "Output format: hf or llama2c (default: the one --out names, e.g. a .bin file is llama2c; else the input's).")
+    @Option(names = "--format", description = "Output format: hf, llama2c, gguf, hf-sparse-bitmask or hf-sparse-24 (compressed-tensors sparse layouts of an hf "
+                    + "directory: smaller files, same speed), nemotron-nas (structured methods) (default: the one --out names, e.g. a .bin file is llama2c; else the input's).")
     String format;
 
     @Option(names = "--json", description = "Print the report as one JSON object on standard output.")

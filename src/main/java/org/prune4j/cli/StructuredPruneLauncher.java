@@ -57,7 +57,7 @@ final class StructuredPruneLauncher {
                 c.nsamples, c.seqLen, c.seed,
                 c.evaluation == null ? null : c.evaluation.text,
                 c.evaluation == null || c.evaluation.ids == null ? null : IdsFileSpec.parse(c.evaluation.ids),
-                c.evalSeqLen, c.maxEvalWindows, c.out);
+                c.evalSeqLen, c.maxEvalWindows, c.out, c.format);
         StructuredReport r = new StructuredPruneJob(System.err).run(io, s);
         if (c.json) {
             System.out.println(StructuredPruneJob.toJson(r, false));

@@ -144,7 +144,7 @@ class ConvertCommandTest {
 
         Path out = tmp.resolve("out");
         assertUserError(run("convert", "--model", src.toString(), "--to", "safetensors", "--out", out.toString()),
-                "--to: unknown format 'safetensors' (expected hf, llama2c, gguf or onnx)");
+                "--to: unknown format 'safetensors' (expected hf, llama2c, gguf, onnx, hf-sparse-bitmask, hf-sparse-24, nemotron-nas)");
         assertUserError(run("convert", "--model", src.toString(), "--to", "hf", "--out", out.toString(), "--dtype", "int8"),
                 "--dtype: unknown type 'int8'");
         assertUserError(run("convert", "--model", src.toString(), "--to", "llama2c", "--out", out.toString(), "--dtype", "f16"),

@@ -21,6 +21,9 @@ public final class ModelWriters {
         register(new HfDirectoryWriter());
         register(new Llama2cWriter());
         register(new GgufWriter());
+        register(new HfSparseWriter("hf-sparse-bitmask", org.prune4j.io.hf.SparseCompression.SPARSE_BITMASK));
+        register(new HfSparseWriter("hf-sparse-24", org.prune4j.io.hf.SparseCompression.SPARSE_24_BITMASK));
+        register(new NemotronNasWriter());
     }
 
     private ModelWriters() {}

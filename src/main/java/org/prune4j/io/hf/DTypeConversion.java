@@ -6,7 +6,8 @@ import org.prune4j.io.TensorData;
 
 /**
  * Converts floating tensors to the storage dtype asked for ({@code --dtype}), refusing a float16
- * conversion that would turn finite weights into infinities.
+ * conversion that would turn finite weights into infinities. Integer tensors (the shapes, bitmasks and
+ * row offsets of a {@link SparseCompression} layout) are stored as they are.
  *
  * @param target the dtype to store, or {@code null} to keep each tensor's own dtype
  */
@@ -20,11 +21,14 @@ record DTypeConversion(DType target) {
 
     /** The dtype {@code t} is stored in. */
     DType storedType(TensorData t) {
-        return target == null ? t.dtype() : target;
+        return target == null || isIndex(t) ? t.dtype() : target;
     }
 
     /** {@code t} in its storage dtype; {@code name} is for error messages. */
     TensorData apply(String name, TensorData t) {
+        if (isIndex(t)) {
+            return t;
+        }
         if (!t.dtype().isFloating()) {
             throw new UserError(name + " has dtype " + t.dtype() + "; model weights must be floating point");
         }
@@ -43,5 +47,10 @@ record DTypeConversion(DType target) {
             }
         }
         return out;
+    }
+
+    /** The integer dtypes of compressed-weight parts (int64 shapes and offsets, uint8 bitmasks). */
+    private static boolean isIndex(TensorData t) {
+        return t.dtype() == DType.I64 || t.dtype() == DType.U8;
     }
 }

@@ -111,6 +111,17 @@ record HfConfig(LlamaConfig llama, List<LayerShape> layerShapes, boolean outputB
 
     /** Parses a config.json tree; {@code origin} prefixes error messages. */
     static HfConfig parse(JsonNode root, String origin) {
+        if (NemotronNasLayout.declares(root)) {
+            ConfigReader n = new ConfigReader(root, origin);
+            int heads = n.requiredInt("num_attention_heads");
+            if (heads <= 0) {
+                throw n.error("num_attention_heads must be positive, got " + heads);
+            }
+            List<LayerShape> shapes = NemotronNasLayout.read(root, n.requiredInt("num_hidden_layers"), heads,
+                    n.requiredInt("hidden_size"), origin);
+            HfConfig llama = parse(NemotronNasLayout.asLlama(root, shapes), origin);
+            return new HfConfig(llama.llama(), shapes, llama.outputBias(), llama.mlpBias());
+        }
         ConfigReader r = new ConfigReader(root, origin);
         HfArchitecture arch = r.architecture();
         int hidden = r.requiredInt("hidden_size");
@@ -163,6 +174,16 @@ record HfConfig(LlamaConfig llama, List<LayerShape> layerShapes, boolean outputB
      * {@code transformers} writes them), with {@code torch_dtype} naming {@code dtype}.
      */
     public String toJson(DType dtype) {
+        return toJson(dtype, Map.of());
+    }
+
+    /** {@link #toJson(DType)} with the keys of {@code extras} added (e.g. a {@code quantization_config}). */
+    String toJson(DType dtype, Map<String, Object> extras) {
+        return toJson(dtype, extras, java.util.Set.of());
+    }
+
+    /** {@link #toJson(DType, Map)} without the keys {@code removed} (those another layout replaces). */
+    String toJson(DType dtype, Map<String, Object> extras, java.util.Set<String> removed) {
         LlamaConfig c = llama;
         HfArchitecture arch = architecture();
         boolean llamaBiases = arch == HfArchitecture.LLAMA && c.attentionBias() && outputBias;
@@ -221,6 +242,8 @@ record HfConfig(LlamaConfig llama, List<LayerShape> layerShapes, boolean outputB
             }
             m.put(LAYER_SHAPES_KEY, shapes);
         }
+        m.putAll(extras);
+        m.keySet().removeAll(removed);
         try {
             return JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m) + "\n";
         } catch (JsonProcessingException e) {

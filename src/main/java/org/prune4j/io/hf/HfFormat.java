@@ -31,8 +31,10 @@ public final class HfFormat {
      * Reads the model in {@code dir}, validating every tensor against {@code config.json}: each expected
      * tensor present with the shape the config implies (per block when the config lists
      * {@value HfConfig#LAYER_SHAPES_KEY}), no unknown tensors (rotary {@code inv_freq} buffers are
-     * ignored, as is an {@code lm_head.weight} equal to the embedding of a tied model). Every problem is a
-     * one-line {@link org.prune4j.UserError} naming the file and the tensor.
+     * ignored, as is an {@code lm_head.weight} equal to the embedding of a tied model). Weights stored in a
+     * compressed-tensors sparse layout ({@link SparseCompression}, declared by the config's
+     * {@code quantization_config}) are decompressed to dense matrices. Every problem is a one-line
+     * {@link org.prune4j.UserError} naming the file and the tensor.
      *
      * @param tokenizerOverride tokenizer to record instead of the {@code tokenizer.json} found in
      *     {@code dir} (may be null)
@@ -57,6 +59,26 @@ public final class HfFormat {
      */
     public static void write(LlamaCheckpoint ckpt, Path dir, HfWriteOptions options) {
         HfWriter.write(ckpt, dir, options);
+    }
+
+    /**
+     * The storage of a model directory whose blocks' Linear weights are stored in a compressed-tensors
+     * sparse layout (see {@link SparseCompression}), or {@code null} when {@code dir} is not such a directory.
+     * Reads only the safetensors headers and the small shape tensors.
+     */
+    public static CompressedStorage compressedStorage(Path dir) {
+        return Files.isDirectory(dir) ? HfReader.storage(dir) : null;
+    }
+
+    /**
+     * Writes {@code ckpt} like {@link #write(LlamaCheckpoint, Path, HfWriteOptions)} but in the Nemotron-NAS /
+     * DeciLM layout ({@code DeciLMForCausalLM}, {@code block_configs}, no tensors for removed sublayers), which
+     * vLLM ({@code nemotron_nas}) and the Nemotron-51B remote code read. A one-line
+     * {@link org.prune4j.UserError} names the first block the layout cannot express (query heads other than the
+     * model's, MLP widths that are not multiples of 256) and what would fix it. {@link #read} reads it back.
+     */
+    public static void writeNemotronNas(LlamaCheckpoint ckpt, Path dir, HfWriteOptions options) {
+        HfWriter.write(ckpt, dir, options, true);
     }
 
     /** True when {@code dir} is a directory holding a {@code config.json}. */

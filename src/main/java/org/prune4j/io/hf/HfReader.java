@@ -39,26 +39,156 @@ final class HfReader {
         if (!Files.isRegularFile(configFile)) {
             throw new UserError(dir + ": no config.json, so not a Hugging Face model directory");
         }
-        Path single = dir.resolve(ShardPlan.SINGLE_FILE);
-        Path index = dir.resolve(ShardPlan.INDEX_FILE);
-        Map<String, Stored> stored;
-        Path listing;
-        if (Files.isRegularFile(single)) {
-            stored = readSingle(single);
-            listing = single;
-        } else if (Files.isRegularFile(index)) {
-            stored = readSharded(dir, index);
-            listing = index;
-        } else if (Files.exists(dir.resolve("pytorch_model.bin")) || Files.exists(dir.resolve("pytorch_model.bin.index.json"))) {
-            throw new UserError(dir + ": not supported yet: pytorch_model.bin weights (save the model as safetensors)");
-        } else {
-            throw new UserError(dir + ": no model.safetensors or model.safetensors.index.json");
-        }
+        Path listing = listing(dir);
+        Map<String, Stored> stored = listing.equals(dir.resolve(ShardPlan.SINGLE_FILE)) ? readSingle(listing)
+                : readSharded(dir, listing);
         ConfigBounds.check(configFile, stored.size(), listing);
         HfConfig config = HfConfig.read(configFile);
+        JsonNode root = readTree(configFile);
+        SparseCompression compression = SparsityConfig.read(root, configFile.toString());
+        if (compression != null) {
+            stored = decompress(stored, compression);
+        }
+        if (NemotronNasLayout.declares(root)) {
+            stored = withRemovedSublayers(stored, config, listing);
+        }
         Map<String, TensorData> tensors = validate(config, stored, listing, configFile);
         return new LlamaCheckpoint(config.llama(), tensors, CheckpointFormat.HF, dir,
                 tokenizerOverride != null ? tokenizerOverride : findTokenizer(dir));
+    }
+
+    /** {@code model.safetensors}, else the shard index; a {@link UserError} when there is neither. */
+    private static Path listing(Path dir) {
+        Path single = dir.resolve(ShardPlan.SINGLE_FILE);
+        Path index = dir.resolve(ShardPlan.INDEX_FILE);
+        if (Files.isRegularFile(single)) {
+            return single;
+        } else if (Files.isRegularFile(index)) {
+            return index;
+        } else if (Files.exists(dir.resolve("pytorch_model.bin")) || Files.exists(dir.resolve("pytorch_model.bin.index.json"))) {
+            throw new UserError(dir + ": not supported yet: pytorch_model.bin weights (save the model as safetensors)");
+        }
+        throw new UserError(dir + ": no model.safetensors or model.safetensors.index.json");
+    }
+
+    /**
+     * What the tensors of the compressed model directory {@code dir} take on disk against their dense
+     * size, or {@code null} when its weights are not stored in a {@link SparseCompression} layout.
+     */
+    static CompressedStorage storage(Path dir) {
+        Path configFile = dir.resolve(HfFormat.CONFIG_FILE);
+        if (!Files.isRegularFile(configFile)) {
+            return null;
+        }
+        SparseCompression c = SparsityConfig.read(readTree(configFile), configFile.toString());
+        if (c == null) {
+            return null;
+        }
+        Path listing = listing(dir);
+        Map<String, Stored> stored = listing.equals(dir.resolve(ShardPlan.SINGLE_FILE)) ? readSingle(listing)
+                : readSharded(dir, listing);
+        java.util.List<CompressedStorage.Tensor> out = new java.util.ArrayList<>();
+        for (Map.Entry<String, Stored> e : stored.entrySet()) {
+            String name = e.getKey();
+            TensorData t = e.getValue().data();
+            String suffix = "." + BitmaskCodec.COMPRESSED;
+            if (name.endsWith(suffix)) {
+                String prefix = name.substring(0, name.length() - suffix.length());
+                long storedBytes = 0;
+                for (String part : BitmaskCodec.PARTS) {
+                    Stored p = stored.get(prefix + "." + part);
+                    storedBytes += p == null ? 0 : p.data().bytes().remaining();
+                }
+                Stored shape = stored.get(prefix + "." + BitmaskCodec.SHAPE);
+                long dense = t.dtype().byteSize();
+                if (shape != null && !shape.data().dtype().isFloating()) {
+                    for (long d : shape.data().toLongs()) {
+                        dense *= d;
+                    }
+                }
+                out.add(new CompressedStorage.Tensor(BitmaskCodec.weightName(prefix), dense, storedBytes, true));
+            } else if (!isPart(name, stored)) {
+                long bytes = t.bytes().remaining();
+                out.add(new CompressedStorage.Tensor(name, bytes, bytes, false));
+            }
+        }
+        return new CompressedStorage(c, out);
+    }
+
+    /** True when {@code name} is one part of a compressed weight (whose {@code .compressed} part is present). */
+    private static boolean isPart(String name, Map<String, Stored> stored) {
+        int dot = name.lastIndexOf('.');
+        if (dot < 0) {
+            return false;
+        }
+        String part = name.substring(dot + 1);
+        return (part.equals(BitmaskCodec.SHAPE) || part.equals(BitmaskCodec.BITMASK) || part.equals(BitmaskCodec.ROW_OFFSETS))
+                && stored.containsKey(name.substring(0, dot) + "." + BitmaskCodec.COMPRESSED);
+    }
+
+    /**
+     * {@code stored} with every compressed weight (the parts under one prefix) replaced by its dense
+     * matrix; parts without their {@code .compressed} tensor are left for {@link #validate} to report.
+     */
+    private static Map<String, Stored> decompress(Map<String, Stored> stored, SparseCompression c) {
+        Map<String, Stored> out = new LinkedHashMap<>();
+        String suffix = "." + BitmaskCodec.COMPRESSED;
+        for (Map.Entry<String, Stored> e : stored.entrySet()) {
+            String name = e.getKey();
+            if (name.endsWith(suffix)) {
+                String prefix = name.substring(0, name.length() - suffix.length());
+                Map<String, TensorData> parts = new LinkedHashMap<>();
+                for (String part : BitmaskCodec.PARTS) {
+                    Stored p = stored.get(prefix + "." + part);
+                    if (p != null) {
+                        parts.put(part, p.data());
+                    }
+                }
+                String weight = BitmaskCodec.weightName(prefix);
+                if (stored.containsKey(weight)) {
+                    throw new UserError(e.getValue().file() + ": holds both " + weight + " and its compressed form " + name);
+                }
+                out.put(weight, new Stored(BitmaskCodec.decompress(prefix, parts, c, e.getValue().file().toString()),
+                        e.getValue().file()));
+            } else if (!isPart(name, stored)) {
+                out.put(name, e.getValue());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code stored} plus the tensors of the sublayers a nemotron-nas model removes ({@code no_op}), which it
+     * does not store: empty projections (zero biases), and unit norms whose value cannot matter.
+     */
+    private static Map<String, Stored> withRemovedSublayers(Map<String, Stored> stored, HfConfig config, Path listing) {
+        Map<String, Stored> out = new LinkedHashMap<>(stored);
+        LlamaConfig c = config.llama();
+        Map<String, long[]> expected = ExpectedTensors.of(c, config.layerShapes(), !c.tieWordEmbeddings(),
+                config.outputBias(), config.mlpBias());
+        for (Map.Entry<String, long[]> e : expected.entrySet()) {
+            int layer = NemotronNasLayout.layerOf(e.getKey());
+            if (layer < 0 || out.containsKey(e.getKey())
+                    || !NemotronNasLayout.isRemoved(e.getKey(), layer, config.layerShapes().get(layer))) {
+                continue;
+            }
+            float[] v = new float[Math.toIntExact(TensorData.numel(e.getValue()))];
+            if (e.getKey().contains("layernorm")) {
+                java.util.Arrays.fill(v, 1f);
+            }
+            out.put(e.getKey(), new Stored(TensorData.ofFloats(e.getValue(), v), listing));
+        }
+        return out;
+    }
+
+    private static JsonNode readTree(Path configFile) {
+        try {
+            return JSON.readTree(Files.readString(configFile));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UserError(configFile + ": not valid JSON: " + HfConfig.oneLine(e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw new UserError(configFile + ": cannot read: " + e.getMessage());
+        }
     }
 
     /** {@code tokenizer.json}, else a llama2.c {@code tokenizer.bin} that prune4j copied there, else null. */

@@ -33,20 +33,29 @@ final class HfWriter {
 
     /**
      * What goes into the directory: the config, the tensors (with the zero biases a bias flag implies
-     * added), their names in writing order, files to copy.
+     * added), their names in writing order, files to copy, keys added to config.json.
      */
-    private record Layout(HfConfig config, Map<String, TensorData> tensors, List<String> names, Map<String, Path> copies) {}
+    private record Layout(HfConfig config, Map<String, TensorData> tensors, List<String> names, Map<String, Path> copies,
+            Map<String, Object> configExtras, java.util.Set<String> configRemoved) {}
 
     private HfWriter() {}
 
     static void write(LlamaCheckpoint ckpt, Path dir, HfWriteOptions options) {
+        write(ckpt, dir, options, false);
+    }
+
+    /** Writes {@code ckpt}; {@code nemotronNas}: in the {@link NemotronNasLayout} rather than prune4j's per-layer config. */
+    static void write(LlamaCheckpoint ckpt, Path dir, HfWriteOptions options, boolean nemotronNas) {
         checkTarget(ckpt, dir);
         DTypeConversion conversion = new DTypeConversion(options.dtype());
         Layout layout;
         String configJson;
         try {
-            layout = layout(ckpt);
-            configJson = layout.config().toJson(conversion.storedType(ckpt.tensors().get(LlamaTensorNames.EMBED)));
+            Layout plain = layout(ckpt);
+            Layout dense = nemotronNas ? nemotronNas(plain) : plain;
+            layout = options.compression() == null ? dense : compressed(dense, conversion, options.compression());
+            configJson = layout.config().toJson(conversion.storedType(ckpt.tensors().get(LlamaTensorNames.EMBED)),
+                    layout.configExtras(), layout.configRemoved());
         } catch (UserError e) {
             throw new UserError("cannot write " + dir + ": " + e.getMessage(), e);
         }
@@ -185,7 +194,74 @@ final class HfWriter {
                         + (c.attentionBias() ? "" : " without attention biases") + ")");
             }
         }
-        return new Layout(config, tensors, new ArrayList<>(expected.keySet()), copies(ckpt));
+        return new Layout(config, tensors, new ArrayList<>(expected.keySet()), copies(ckpt), Map.of(), java.util.Set.of());
+    }
+
+    /**
+     * {@code layout} with the blocks' Linear weights replaced by their parts in layout {@code c} (compressed
+     * after the dtype conversion, so that values that round to zero are not stored) and the
+     * compressed-tensors {@code quantization_config} recorded.
+     */
+    private static Layout compressed(Layout layout, DTypeConversion conversion, SparseCompression c) {
+        Map<String, TensorData> tensors = new LinkedHashMap<>(layout.tensors());
+        List<String> names = new ArrayList<>();
+        long weights = 0;
+        long zeros = 0;
+        for (String name : layout.names()) {
+            if (!isBlockLinearWeight(name)) {
+                names.add(name);
+                continue;
+            }
+            TensorData stored = conversion.apply(name, tensors.remove(name));
+            Map<String, TensorData> parts = BitmaskCodec.compress(name, stored, c);
+            tensors.putAll(parts);
+            names.addAll(parts.keySet());
+            weights += stored.numel();
+            for (float v : stored.toFloats()) {
+                zeros += v == 0 ? 1 : 0;
+            }
+        }
+        Map<String, Object> extras = Map.of(SparsityConfig.KEY, SparsityConfig.entry(c, weights == 0 ? 0.0 : zeros / (double) weights));
+        Map<String, Object> all = new LinkedHashMap<>(layout.configExtras());
+        all.putAll(extras);
+        return new Layout(layout.config(), tensors, names, layout.copies(), all, layout.configRemoved());
+    }
+
+    /**
+     * {@code layout} as {@link NemotronNasLayout}: {@code DeciLMForCausalLM} with {@code block_configs} instead of
+     * per-model widths, and no tensors for removed sublayers; a {@link UserError} naming the first block it
+     * cannot express.
+     */
+    private static Layout nemotronNas(Layout layout) {
+        HfConfig c = layout.config();
+        if (c.architecture() != HfArchitecture.LLAMA) {
+            throw new UserError("the nemotron-nas layout holds Llama models, not " + c.architecture().className());
+        }
+        List<LayerShape> shapes = c.layerShapes();
+        Map<String, Object> extras = new LinkedHashMap<>();
+        extras.put("architectures", List.of(NemotronNasLayout.ARCHITECTURE));
+        extras.put("model_type", NemotronNasLayout.MODEL_TYPE);
+        extras.put(NemotronNasLayout.BLOCK_CONFIGS,
+                NemotronNasLayout.blockConfigs(shapes, c.llama().numHeads(), c.llama().hiddenSize()));
+        List<String> names = new ArrayList<>();
+        for (String name : layout.names()) {
+            int layer = NemotronNasLayout.layerOf(name);
+            if (layer < 0 || !NemotronNasLayout.isRemoved(name, layer, shapes.get(layer))) {
+                names.add(name);
+            }
+        }
+        return new Layout(c, layout.tensors(), names, layout.copies(), extras,
+                java.util.Set.of("intermediate_size", "num_key_value_heads", HfConfig.LAYER_SHAPES_KEY));
+    }
+
+    /** True for the weight of one of {@link LlamaTensorNames#BLOCK_LINEARS}: the modules a sparse layout compresses. */
+    static boolean isBlockLinearWeight(String name) {
+        if (!name.startsWith(LlamaTensorNames.BLOCKS) || !name.endsWith(".weight")) {
+            return false;
+        }
+        String rest = name.substring(LlamaTensorNames.BLOCKS.length());
+        int dot = rest.indexOf('.');
+        return dot > 0 && LlamaTensorNames.BLOCK_LINEARS.contains(rest.substring(dot + 1, rest.length() - ".weight".length()));
     }
 
     private static boolean hasBias(Map<String, TensorData> tensors, String linear) {

@@ -118,7 +118,8 @@ public final class ReportBuilder {
                 PruneReport.PRUNED_PARAMETERS_COUNTS, zeros,
                 dense == null ? null : dense.ppl(), pruned == null ? null : pruned.ppl(),
                 dense == null ? null : dense.tokensPerSecond(), pruned == null ? null : pruned.tokensPerSecond(),
-                inputBytes, saved == null ? null : sizeOnDisk(saved.out()), PruneReport.DENSE_STORAGE, stages,
+                inputBytes, saved == null ? null : sizeOnDisk(saved.out()),
+                saved != null && saved.format().startsWith("hf-sparse") ? PruneReport.COMPRESSED_STORAGE : PruneReport.DENSE_STORAGE, stages,
                 (System.nanoTime() - t0) / 1e9);
     }
 

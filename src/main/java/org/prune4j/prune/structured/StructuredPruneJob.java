@@ -22,6 +22,9 @@ import org.prune4j.io.TensorData;
 import org.prune4j.io.gguf.GgufFormat;
 import org.prune4j.io.hf.HfFormat;
 import org.prune4j.io.hf.HfWriteOptions;
+import org.prune4j.io.format.ModelWriter;
+import org.prune4j.io.format.ModelWriters;
+import org.prune4j.io.format.WriteOptions;
 import org.prune4j.io.hf.LayerShape;
 import org.prune4j.io.llama2c.Llama2cFormat;
 import org.prune4j.model.ModelLocator;
@@ -56,7 +59,15 @@ public final class StructuredPruneJob {
      * @param out where the pruned model goes, or null to skip saving
      */
     public record Io(String model, Path tokenizer, Path calibText, IdsFileSpec calibIds, int nsamples, int seqLen,
-            long seed, Path evalText, IdsFileSpec evalIds, int evalSeqLen, int maxEvalWindows, Path out) {}
+            long seed, Path evalText, IdsFileSpec evalIds, int evalSeqLen, int maxEvalWindows, Path out, String format) {
+
+        /** Inputs written in the format {@code out}'s path names (a {@code .bin} file is llama2.c, else hf). */
+        public Io(String model, Path tokenizer, Path calibText, IdsFileSpec calibIds, int nsamples, int seqLen,
+                long seed, Path evalText, IdsFileSpec evalIds, int evalSeqLen, int maxEvalWindows, Path out) {
+            this(model, tokenizer, calibText, calibIds, nsamples, seqLen, seed, evalText, evalIds, evalSeqLen, maxEvalWindows,
+                    out, null);
+        }
+    }
 
     private final PrintStream log;
 
@@ -71,7 +82,9 @@ public final class StructuredPruneJob {
         Map<String, Double> stages = new LinkedHashMap<>();
         long lap = System.nanoTime();
         LlamaCheckpoint ckpt = ModelLocator.loadLlama(io.model(), io.tokenizer());
-        boolean llama2cOut = checkOutput(io, ckpt);
+        ModelWriter writer = writer(io);
+        boolean bin = checkOutput(io, ckpt);
+        boolean llama2cOut = writer == null ? bin : writer.name().equals("llama2c");
         checkAmounts(s, LayerShape.of(ckpt));
         if (llama2cOut && io.out() != null && s.method() == StructuredMethod.FLAP && s.biasCompensation()) {
             throw new UserError("--out " + io.out() + ": flap's bias compensation adds o_proj/down_proj biases, which llama2.c"
@@ -110,13 +123,17 @@ public final class StructuredPruneJob {
                 lap = System.nanoTime();
             }
             if (io.out() != null) {
-                save(pruned, ckpt, io.out(), llama2cOut);
+                if (writer != null && !llama2cOut) {
+                    writer.write(pruned, io.out(), WriteOptions.defaults().withDtype(storageType(ckpt)));
+                } else {
+                    save(pruned, ckpt, io.out(), llama2cOut);
+                }
                 stages.put("save", lap(lap));
             }
             ModelCost before = ModelCost.of(ckpt);
             ModelCost after = ModelCost.of(pruned);
             StructuredReport report = new StructuredReport(io.model(), io.out() == null ? null : io.out().toString(),
-                    llama2cOut ? "llama2c" : "hf", s.method().cliName(), unitsName(s.units()),
+                    llama2cOut ? "llama2c" : writer != null ? writer.name() : "hf", s.method().cliName(), unitsName(s.units()),
                     s.method().removesWidth() ? s.allocation().cliName() : null,
                     s.method() == StructuredMethod.FLAP ? s.metric().name() : null, s.ratio(),
                     s.method() == StructuredMethod.FLAP && s.biasCompensation(),
@@ -227,10 +244,27 @@ public final class StructuredPruneJob {
             Llama2cFormat.write(pruned, out);
             copyTokenizerBeside(input, out);
         } else {
-            TensorData embed = input.tensor(LlamaTensorNames.EMBED);
-            DType dtype = input.format() == CheckpointFormat.HF && embed.dtype().isFloating() ? embed.dtype() : DType.F32;
-            HfFormat.write(pruned, out, HfWriteOptions.defaults().withDtype(dtype));
+            HfFormat.write(pruned, out, HfWriteOptions.defaults().withDtype(storageType(input)));
         }
+    }
+
+    /** An hf output keeps an hf input's floating storage dtype; other inputs are written as F32. */
+    private static DType storageType(LlamaCheckpoint input) {
+        TensorData embed = input.tensor(LlamaTensorNames.EMBED);
+        return input.format() == CheckpointFormat.HF && embed.dtype().isFloating() ? embed.dtype() : DType.F32;
+    }
+
+    /** The writer {@code --format} names, checked against {@code --out} before any work; null without --format. */
+    private static ModelWriter writer(Io io) {
+        if (io.format() == null) {
+            return null;
+        }
+        if (io.out() == null) {
+            throw new UserError("--format " + io.format() + ": needs --out");
+        }
+        ModelWriter w = ModelWriters.byName(io.format());
+        w.checkTarget(io.out(), WriteOptions.defaults());
+        return w;
     }
 
     private static void copyTokenizerBeside(LlamaCheckpoint input, Path out) {

@@ -59,6 +59,10 @@ class ModelFormatsTest {
         assertTrue(assertThrows(UserError.class, () -> ModelWriters.byName("onnx")).getMessage()
                 .contains("not supported yet"));
         assertTrue(assertThrows(UserError.class, () -> ModelWriters.byName("tflite")).getMessage()
-                .contains("unknown format (hf, llama2c, gguf)"));
+                .contains("unknown format (hf, llama2c, gguf, hf-sparse-bitmask, hf-sparse-24, nemotron-nas)"));
+        // the compressed and Nemotron-NAS layouts are hf directories: chosen by name only, never by path
+        assertEquals("hf-sparse-24", ModelWriters.forOutput(hfDir, "hf-sparse-24", CheckpointFormat.HF).name());
+        assertEquals("nemotron-nas", ModelWriters.byName("NEMOTRON-NAS").name());
+        assertEquals("hf", ModelWriters.forOutput(dir.resolve("plain"), null, CheckpointFormat.HF).name());
     }
 }
