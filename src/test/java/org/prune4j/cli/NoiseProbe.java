@@ -2,7 +2,7 @@ package org.prune4j.cli;
 
 /**
  * Child-process entry point of {@link TerminalNoiseTest}: prints every command's {@code --help}, then runs the
- * command line it is given, in one JVM, so that anything the JVM, picocli or the native engine writes to the
+ * command lines it is given (separated by {@code ;;}), in one JVM, so that anything the JVM, picocli or the native engine writes to the
  * process's standard error (which an in-process capture of {@code System.err} cannot see) is caught.
  */
 final class NoiseProbe {
@@ -15,6 +15,19 @@ final class NoiseProbe {
                 System.exit(100 + code);
             }
         }
-        System.exit(Main.run(args));
+        // then each command line, separated by ";;", as the launcher runs it
+        java.util.List<String> line = new java.util.ArrayList<>();
+        for (int i = 0; i <= args.length; i++) {
+            if (i == args.length || args[i].equals(";;")) {
+                int code = Main.launch(line.toArray(String[]::new));
+                if (code != 0) {
+                    System.exit(code);
+                }
+                line.clear();
+            } else {
+                line.add(args[i]);
+            }
+        }
+        System.exit(0);
     }
 }
