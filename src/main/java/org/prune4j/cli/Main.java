@@ -59,6 +59,24 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        System.exit(launch(args));
+    }
+
+    /** {@link #run} as the process entry point: with the engine's own log level set first (see EngineLogLevel). */
+    static int launch(String... args) {
+        if (!asksForHelp(args)) {
+            EngineLogLevel.apply();
+        }
+        return run(args);
+    }
+
+    /** Help and version need no engine (and should not wait for it to load). */
+    private static boolean asksForHelp(String[] args) {
+        for (String a : args) {
+            if (a.equals("--help") || a.equals("-h") || a.equals("--version") || a.equals("-V") || a.equals("help")) {
+                return true;
+            }
+        }
+        return args.length == 0;
     }
 }

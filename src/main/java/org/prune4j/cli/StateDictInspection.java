@@ -10,10 +10,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.prune4j.io.FileKind;
 import org.prune4j.io.MaskedTensors;
 import org.prune4j.io.SafetensorsFile;
 import org.prune4j.io.TensorData;
+import org.prune4j.io.format.FileSignature;
 import org.prune4j.io.pytorch.PyTorchCheckpoint;
 
 /**
@@ -30,17 +30,16 @@ final class StateDictInspection {
         if (!Files.isRegularFile(p)) {
             return false;
         }
-        FileKind k = FileKind.detect(p);
-        return k == FileKind.SAFETENSORS || k == FileKind.PYTORCH_ZIP || k == FileKind.PYTORCH_LEGACY;
+        return FileSignature.of(p).holdsNamedTensors();
     }
 
     static int run(String model, boolean json, PrintWriter out) {
         Path file = Path.of(model);
-        FileKind kind = FileKind.detect(file);
+        FileSignature kind = FileSignature.of(file);
         Map<String, TensorData> tensors = new LinkedHashMap<>();
         SafetensorsFile st = null;
         try {
-            if (kind == FileKind.SAFETENSORS) {
+            if (kind == FileSignature.SAFETENSORS) {
                 st = SafetensorsFile.open(file);
                 for (String n : st.names()) {
                     tensors.put(n, st.get(n));
@@ -53,7 +52,7 @@ final class StateDictInspection {
             ObjectMapper mapper = new ObjectMapper();
             ObjectNode o = mapper.createObjectNode();
             o.put("model", model);
-            o.put("format", kind == FileKind.SAFETENSORS ? "safetensors" : "pytorch");
+            o.put("format", kind == FileSignature.SAFETENSORS ? "safetensors" : "pytorch");
             o.put("file_bytes", Files.size(file));
             o.put("masks", masked);
             long params = 0;

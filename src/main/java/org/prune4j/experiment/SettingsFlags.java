@@ -25,12 +25,14 @@ public final class SettingsFlags {
                 throw new IllegalStateException(defaults.getClass().getSimpleName() + "." + c.getName() + " has no @Flag");
             }
             Object def = value(c, defaults);
+            // picocli formats descriptions (String.format): a literal '%' must be doubled
+            String description = flag.description().replace("%", "%%");
             OptionSpec.Builder b = OptionSpec.builder(flag.name()).type(c.getType());
             if (c.getType() == boolean.class) {
-                b.arity("0").description(flag.description());
+                b.arity("0").description(description);
             } else {
                 b.paramLabel(flag.label()).defaultValue(String.valueOf(def))
-                        .description(flag.description() + " (default: ${DEFAULT-VALUE})");
+                        .description(description + " (default: ${DEFAULT-VALUE})");
             }
             if (c.getType() == boolean.class && Boolean.TRUE.equals(def)) {
                 b.defaultValue("true");

@@ -1,9 +1,9 @@
 package org.prune4j.train;
 
 import ai.djl.ndarray.NDArray;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.prune4j.io.TensorData;
+import org.prune4j.nn.InPlaceCopy;
 
 /** Restores module buffers (batch-norm statistics), which modules update in place and never replace. */
 public final class Buffers {
@@ -15,6 +15,6 @@ public final class Buffers {
             throw new IllegalArgumentException(what + ": saved shape " + Arrays.toString(saved.shape())
                     + " != buffer shape " + buffer.getShape());
         }
-        buffer.set(FloatBuffer.wrap(saved.toFloats()));
+        InPlaceCopy.copy(buffer, saved.toFloats(), what);
     }
 }

@@ -8,6 +8,8 @@ import ai.djl.ndarray.NDManager;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.prune4j.data.Cifar10Binary;
 import org.prune4j.data.Dataset;
 import org.prune4j.model.vision.VisionModel;
@@ -40,6 +42,23 @@ class ImageClassificationEvalTest {
             for (int i = 0; i < 100; i++) {
                 assertEquals(first100.predictions()[i], all.predictions()[i], "batching does not change predictions");
             }
+        }
+    }
+
+    /**
+     * The deeper pretrained ResNets (checkpoints/PROVENANCE.md): each gets the count of the first 100 CIFAR-10
+     * test images right that an independent numpy forward pass of the same checkpoint gets (92, 93, 96).
+     */
+    @ParameterizedTest
+    @CsvSource({"resnet32,resnet32-d509ac18.th,92", "resnet44,resnet44-014dd654.th,93", "resnet56,resnet56-4bfd9763.th,96"})
+    void pretrainedDeeperResnetsGetTheIndependentlyCheckedScores(String arch, String file, int expected) {
+        Dataset first100 = Cifar10Binary.read(resource("/data/cifar10/test_batch.bin"),
+                VisionModels.spec(arch).normalization()).range(0, 100);
+        try (NDManager m = NDManager.newBaseManager()) {
+            VisionModel model = VisionModels.load(arch, resource("/checkpoints/" + file), m);
+            ImageClassificationEval.Result r = ImageClassificationEval.evaluate(model, first100, 50);
+            assertEquals(100, r.images());
+            assertEquals(expected, r.correct(), arch);
         }
     }
 

@@ -7,8 +7,13 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** What the first bytes of a model file say it is, for formats recognised by content. */
-enum FileSignature {
+/**
+ * What a file is, recognised by its first bytes (magic numbers, a JSON header), never by its name: the one
+ * place that tells formats apart by content, so that a file given to the wrong command is named for what it
+ * is ("a PyTorch checkpoint; pass --arch NAME") instead of being misread as another format. llama2.c
+ * checkpoints have no magic number: they are what is left, {@link #UNKNOWN}.
+ */
+public enum FileSignature {
     /** A zip archive: PyTorch's {@code torch.save} format. */
     PYTORCH_ZIP("a PyTorch checkpoint (zip); pass --arch NAME for an image classifier"),
     /** A pickle stream: PyTorch's legacy {@code torch.save} format. */
@@ -17,7 +22,7 @@ enum FileSignature {
     SAFETENSORS("a single safetensors file; pass its Hugging Face model directory (with config.json) instead"),
     /** A GGUF file. */
     GGUF("a GGUF file"),
-    /** None of the above. */
+    /** None of the above (possibly a llama2.c checkpoint). */
     UNKNOWN("");
 
     private final String description;
@@ -26,13 +31,18 @@ enum FileSignature {
         this.description = description;
     }
 
-    /** What the file is and what to do, for an error message. */
-    String description() {
+    /** What the file is and what to do, for an error message (empty for {@link #UNKNOWN}). */
+    public String description() {
         return description;
     }
 
+    /** True for the formats that hold named tensors: safetensors and both PyTorch checkpoint formats. */
+    public boolean holdsNamedTensors() {
+        return this == SAFETENSORS || this == PYTORCH_ZIP || this == PYTORCH_PICKLE;
+    }
+
     /** Recognises {@code path} by its first bytes ({@link #UNKNOWN} when unreadable or none matches). */
-    static FileSignature of(Path path) {
+    public static FileSignature of(Path path) {
         byte[] head = new byte[9];
         int n;
         try (InputStream in = Files.newInputStream(path)) {

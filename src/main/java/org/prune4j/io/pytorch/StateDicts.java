@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import org.prune4j.UserError;
 import org.prune4j.io.TensorData;
 import org.prune4j.nn.Module;
+import org.prune4j.nn.InPlaceCopy;
 import org.prune4j.nn.Parameter;
 
 /** State dicts (tensors by dotted name) to and from {@link Module} trees. */
@@ -62,8 +63,7 @@ public final class StateDicts {
             p.setValue(v.getDataType() == DataType.FLOAT32 ? v : v.toType(DataType.FLOAT32, false));
         }
         for (Map.Entry<String, NDArray> e : buffers.entrySet()) {
-            float[] values = stateDict.get(e.getKey()).toFloats();
-            e.getValue().set(values);
+            InPlaceCopy.copy(e.getValue(), stateDict.get(e.getKey()).toFloats(), e.getKey());
         }
     }
 

@@ -21,8 +21,8 @@ import org.prune4j.train.Network;
  * temperature (200) and {@code g} is summed over the batches before {@code Hg} is.
  *
  * <p>{@code Hg} is exact, by double back-propagation. The backward pass that builds a differentiable
- * gradient ties each parameter to its gradient graph (a reference cycle in the engine), so afterwards
- * every parameter value is replaced by a fresh copy; the old arrays and that one graph stay allocated
+ * gradient ties each parameter to its gradient graph (a reference cycle in the engine), so after each
+ * batch every parameter value is replaced by a fresh copy; the old arrays and those graphs stay allocated
  * until the process ends — a one-off cost of pruning, not of training.
  */
 public final class GraspSaliency implements Saliency {
@@ -67,9 +67,9 @@ public final class GraspSaliency implements Saliency {
         NDManager parent = weights.values().iterator().next().value().getManager();
         Map<String, float[]> hg = new LinkedHashMap<>();
         network.setTraining(false);
-        all.values().forEach(p -> p.value().setRequiresGradient(true));
         try {
             for (int b = 0; b < batches; b++) {
+                all.values().forEach(p -> p.value().setRequiresGradient(true));
                 try (NDManager scope = parent.newSubManager()) {
                     Batch batch = data.batch(0, b, scope);
                     Map<String, NDArray> firstOrder = new LinkedHashMap<>();
@@ -94,12 +94,18 @@ public final class GraspSaliency implements Saliency {
                         float[] h = total.sub(firstOrder.get(e.getKey())).toFloatArray();
                         hg.merge(e.getKey(), h, LossGradients::addInto);
                     }
-                    all.values().forEach(p -> Autograd.zeroGradient(p.value()));
+                } finally {
+                    // Fresh leaves after every batch: the old ones hold differentiable gradients whose graph
+                    // the next batch's backward pass would run through a second time (see the class comment).
+                    all.values().forEach(p -> {
+                        NDArray detached = p.value().stopGradient();
+                        p.setValue(detached.duplicate());
+                        detached.close();
+                    });
                 }
             }
         } finally {
-            // Fresh leaves: the old ones hold differentiable gradients (see the class comment).
-            all.values().forEach(p -> p.setValue(p.value().duplicate()));
+            all.values().forEach(p -> p.value().setRequiresGradient(false));
         }
         return hg;
     }

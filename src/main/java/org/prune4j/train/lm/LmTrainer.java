@@ -14,6 +14,7 @@ import org.prune4j.UserError;
 import org.prune4j.io.SafetensorsFile;
 import org.prune4j.io.SafetensorsWriter;
 import org.prune4j.io.TensorData;
+import org.prune4j.nn.InPlaceCopy;
 import org.prune4j.nn.Parameter;
 import org.prune4j.report.ProgressBar;
 import org.prune4j.train.Autograd;
@@ -146,7 +147,7 @@ public final class LmTrainer {
                 trainable.values().forEach(p -> p.value().setRequiresGradient(false));
             }
             if (stopped && !best.isEmpty()) {
-                best.forEach((name, v) -> trainable.get(name).value().set(v.toFloatArray()));
+                best.forEach((name, v) -> InPlaceCopy.copy(trainable.get(name).value(), v.toFloatArray(), name));
                 log.printf(Locale.ROOT, "restored the parameters of the best validation loss %.4f%n", bestVal);
             }
         }
@@ -242,7 +243,7 @@ public final class LmTrainer {
                     throw new UserError(settings.checkpoint() + ": does not hold " + e.getKey() + " with the shape of this "
                             + "run; delete it or choose another --checkpoint");
                 }
-                e.getValue().value().set(v.toFloats());
+                InPlaceCopy.copy(e.getValue().value(), v.toFloats(), e.getKey());
                 TensorData b = state.get(BEST + e.getKey());
                 if (b != null) {
                     best.put(e.getKey(), b.toNDArray(keep));

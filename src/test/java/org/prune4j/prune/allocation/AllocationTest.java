@@ -124,6 +124,12 @@ class AllocationTest {
 
     /** Groups of two tensors of |N(0,1)| scores; group {@code outlierGroup} gets planted large values. */
     static List<PrunableTensor> owlBlocks(int groups, int outlierGroup, int[] sizes, AtomicInteger calls) {
+        return owlBlocks(groups, outlierGroup, sizes, calls, new ArrayList<>());
+    }
+
+    /** As above, also collecting each group's pooled scores into {@code pooled} (index = group). */
+    static List<PrunableTensor> owlBlocks(int groups, int outlierGroup, int[] sizes, AtomicInteger calls,
+            List<List<Float>> pooled) {
         Random r = new Random(42);
         List<PrunableTensor> ts = new ArrayList<>();
         for (int g = 0; g < groups; g++) {
@@ -138,9 +144,25 @@ class AllocationTest {
                     }
                 }
                 ts.add(tensor("layers." + g + ".m" + k, g, s, calls));
+                while (pooled.size() <= g) {
+                    pooled.add(new ArrayList<>());
+                }
+                for (float v : s) {
+                    pooled.get(g).add(v);
+                }
             }
         }
         return ts;
+    }
+
+    /** The paper's outlier ratio, re-derived here: share of the pooled values above M times their mean. */
+    static double outlierRatio(List<Float> pooled, double m) {
+        double sum = 0;
+        for (float v : pooled) {
+            sum += v;
+        }
+        double threshold = m * (sum / pooled.size());
+        return pooled.stream().filter(v -> v > threshold).count() / (double) pooled.size();
     }
 
     @Test
@@ -149,36 +171,71 @@ class AllocationTest {
         int[] sizes = new int[groups];
         Arrays.fill(sizes, 4000);
         AtomicInteger calls = new AtomicInteger();
-        List<PrunableTensor> ts = owlBlocks(groups, 3, sizes, calls);
+        List<List<Float>> pooled = new ArrayList<>();
+        List<PrunableTensor> ts = owlBlocks(groups, 3, sizes, calls, pooled);
         OwlAllocation owl = new OwlAllocation();
         double target = 0.7;
-        Map<Integer, Double> ratios = owl.outlierRatios(ts);
         Map<Integer, Double> s = owl.groupSparsities(ts, target);
         int argmin = s.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
         assertEquals(3, argmin, "the outlier block gets the lowest sparsity: " + s);
         assertTrue(s.get(1) < s.get(0) && s.get(1) < s.get(2), "medium-outlier block in between: " + s);
-        // the reference formula (unweighted mean: all groups have the same size here)
-        double min = ratios.values().stream().mapToDouble(d -> d).min().orElseThrow();
-        double max = ratios.values().stream().mapToDouble(d -> d).max().orElseThrow();
+        // the reference formula (luuyin/OWL prune_wanda_outlier; unweighted mean: all groups have the same size
+        // here), on outlier ratios computed in this test from the scores themselves
+        double[] ratios = new double[groups];
+        for (int g = 0; g < groups; g++) {
+            ratios[g] = outlierRatio(pooled.get(g), OwlAllocation.DEFAULT_M);
+            assertEquals(ratios[g], owl.outlierRatios(ts).get(g), 0.0, "outlier ratio of group " + g);
+        }
+        double min = Arrays.stream(ratios).min().orElseThrow();
+        double max = Arrays.stream(ratios).max().orElseThrow();
+        assertTrue(max > min);
         double[] rr = new double[groups];
         double mean = 0;
         for (int g = 0; g < groups; g++) {
-            rr[g] = (ratios.get(g) - min) / (max - min) * 2 * 0.08;
+            rr[g] = (ratios[g] - min) / (max - min) * 2 * 0.08;
             mean += rr[g] / groups;
         }
         double avg = 0;
         for (int g = 0; g < groups; g++) {
             double density = rr[g] - mean + (1 - target);
-            assertEquals(1 - density, s.get(g), 1e-12);
+            assertEquals(1 - density, s.get(g), 1e-15);
             avg += s.get(g) / groups;
         }
-        assertEquals(target, avg, 1e-12);
-        assertEquals(target - 2 * 0.08 + mean, s.get(3), 1e-12);
+        assertEquals(target, avg, 1e-15);
+        assertEquals(target - 2 * 0.08 + mean, s.get(3), 1e-15);
         Map<String, Double> perTensor = owl.allocate(ts, target);
         assertEquals(s.get(3), perTensor.get("layers.3.m1"));
         calls.set(0);
         owl.allocate(ts, target);
         assertTrue(calls.get() <= 2 * ts.size(), "scores fetched " + calls.get() + " times");
+    }
+
+    /**
+     * Worked by hand, M = 2, lambda = 0.05, target 0.5. Group 0: eight 1s (mean 1, none above 2): D = 0.
+     * Group 1: six 0s and two 5s (mean 1.25, two above 2.5): D = 2/8 = 0.25. Group 2: twenty-two 0s and two
+     * 5s (mean 10/24, two above 20/24): D = 2/24 = 1/12. So r = (D - 0) / 0.25 * 0.1 = 0, 0.1, 1/30; the
+     * parameter-weighted mean of r is (0*8 + 0.1*8 + 24/30) / 40 = 0.04, and s = 0.5 - r + 0.04 = 0.54, 0.44,
+     * 0.50666... (the unweighted mean, 0.0444..., would miss the target by 0.0044).
+     */
+    @Test
+    void owlOnAHandWorkedExample() {
+        AtomicInteger calls = new AtomicInteger();
+        float[] g0 = new float[8];
+        Arrays.fill(g0, 1f);
+        float[] g1 = new float[8];
+        g1[6] = 5;
+        g1[7] = 5;
+        float[] g2 = new float[24];
+        g2[3] = 5;
+        g2[17] = 5;
+        List<PrunableTensor> ts = List.of(tensor("a", 0, g0, calls), tensor("b", 1, g1, calls), tensor("c", 2, g2, calls));
+        OwlAllocation owl = new OwlAllocation(2, 0.05);
+        assertEquals(Map.of(0, 0.0, 1, 0.25, 2, 1 / 12.0), owl.outlierRatios(ts));
+        Map<String, Double> m = owl.allocate(ts, 0.5);
+        assertEquals(0.54, m.get("a"), 1e-15);
+        assertEquals(0.44, m.get("b"), 1e-15);
+        assertEquals(0.5 - 1 / 30.0 + 0.04, m.get("c"), 1e-15);
+        assertEquals(0.5, (m.get("a") * 8 + m.get("b") * 8 + m.get("c") * 24) / 40, 1e-15);
     }
 
     @Test
