@@ -92,8 +92,14 @@ final class VisionPruneCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "128", description = "Fine-tuning batch size. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--distill", description = "Distil from the dense model while fine-tuning.")
+    @Option(names = "--distill", description = "Fine-tune with the dense model as teacher: loss = alpha * T^2 * KL(softmax(dense/T) || softmax(pruned/T)) + (1 - alpha) * cross-entropy.")
     boolean distill;
+
+    @Option(names = "--distill-temperature", description = "Distillation temperature T (with --distill). Default: 4.")
+    Double distillTemperature;
+
+    @Option(names = "--distill-alpha", description = "Weight alpha of the distillation term, in [0, 1] (with --distill). Default: 0.9.")
+    Double distillAlpha;
 
     @Option(names = "--latency-reps", defaultValue = "10", description = "Timed repetitions per batch size. Default: ${DEFAULT-VALUE}.")
     int latencyReps;
@@ -140,8 +146,13 @@ final class VisionPruneCommand implements Callable<Integer> {
         }
         StructuralPruneSettings settings = new StructuralPruneSettings(Importance.parse(method, seed),
                 GroupReduction.parse(reduction), Normalizer.parse(normalizer), Scope.parse(scope), t, roundTo, maxRatio, step);
-        if (distill) {
-            throw new UserError("--distill: not supported yet: the trainer has no distillation loss");
+        if (!distill && (distillTemperature != null || distillAlpha != null)) {
+            throw new UserError("--distill-temperature and --distill-alpha need --distill");
+        }
+        StructuralPruneJob.Distill distillation = distill ? new StructuralPruneJob.Distill(
+                distillTemperature == null ? 4 : distillTemperature, distillAlpha == null ? 0.9 : distillAlpha) : null;
+        if (distill && finetuneEpochs == 0) {
+            throw new UserError("--distill needs --finetune-epochs > 0 (it is a fine-tuning loss)");
         }
         if (!Files.isRegularFile(model)) {
             throw new UserError(model + ": no such file");
@@ -167,7 +178,7 @@ final class VisionPruneCommand implements Callable<Integer> {
             train = Datasets.find(dataset, dataDir).train().withNormalization(spec.normalization());
         }
         ObjectNode report = new StructuralPruneJob(System.err).run(new StructuralPruneJob.Request(arch, model, eval, null,
-                train, finetuneEpochs, lr, batchSize, seed, latencyReps, out), settings);
+                train, finetuneEpochs, lr, batchSize, seed, latencyReps, out, distillation), settings);
         if (json) {
             System.out.println(report.toString());
         } else {

@@ -3,6 +3,7 @@ package org.prune4j.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -75,30 +76,89 @@ public final class Conv2d extends Module {
         return new long[] {s.get(2), s.get(3)};
     }
 
-    /** Applies the convolution; the result lives in {@code x}'s manager. */
+    /**
+     * Applies the convolution; the result lives in {@code x}'s manager.
+     *
+     * <p>The bundled engine's oneDNN kernels compute wrong results on some x86 CPUs (measured: AVX-512 Zen in a
+     * Firecracker VM) for channel counts that structural pruning leaves. Forward: a k×k convolution with more
+     * than 16 input channels and not a multiple of 16 returns wrong sums; zero channels up to the next multiple
+     * of {@value #CHANNEL_BLOCK} give the exact result, so such inputs are padded. Backward: input gradients
+     * came out wrong or NaN (uninitialised memory) for most counts that are not multiples of 32, and padding
+     * did not cure it in whole training steps (the crash inside libtorch_cpu during fine-tuning was this).
+     * So whenever a gradient is needed (the weight or the input requires one), the convolution is computed
+     * without oneDNN, as a matrix product of the weight with the unfolded input (the k·k shifted views of
+     * the padded input), which autograd differentiates with ordinary kernels. {@code Conv2dChannelBlockTest}
+     * checks both paths against independent references.
+     */
     public NDArray forward(NDArray x) {
-        NDArray in = x;
         NDArray w = weight.value();
-        long cin = w.getShape().get(1);
-        long[] k = kernelSize();
-        if (groups == 1 && cin > CHANNEL_BLOCK && cin % CHANNEL_BLOCK != 0 && k[0] * k[1] > 1) {
-            // The bundled engine's oneDNN kernels return wrong sums on some x86 CPUs (measured: AVX-512 Zen in a
-            // Firecracker VM) when a k×k convolution has more than 16 input channels and not a multiple of 16,
-            // as structural pruning leaves them. Zero channels up to the next multiple of 16 give the exact result.
-            long extra = CHANNEL_BLOCK - cin % CHANNEL_BLOCK;
-            Shape xs = x.getShape();
-            NDArray zx = x.getManager().zeros(new Shape(xs.get(0), extra, xs.get(2), xs.get(3)), x.getDataType());
-            in = NDArrays.concat(new NDList(x, zx), 1);
-            NDArray zw = x.getManager().zeros(new Shape(w.getShape().get(0), extra, k[0], k[1]), w.getDataType());
-            NDArray wInScope = x.getManager().zeros(w.getShape(), w.getDataType()).add(w);
-            w = NDArrays.concat(new NDList(wInScope, zw), 1);
+        NDArray b = bias == null ? null : bias.value();
+        NDArray y;
+        if (groups == 1 && (w.hasGradient() || x.hasGradient())) {
+            y = unfolded(x, w, b);
+        } else {
+            long cin = w.getShape().get(1);
+            long[] k = kernelSize();
+            NDArray in = x;
+            if (groups == 1 && cin > CHANNEL_BLOCK && cin % CHANNEL_BLOCK != 0 && k[0] * k[1] > 1) {
+                long extra = CHANNEL_BLOCK - cin % CHANNEL_BLOCK;
+                in = zeroChannels(x, 1, extra);
+                NDArray wInScope = x.getManager().zeros(w.getShape(), w.getDataType()).add(w);
+                w = zeroChannels(wInScope, 1, extra);
+            }
+            y = in.getNDArrayInternal().convolution(in, w, b, new Shape(stride, stride), new Shape(padding, padding),
+                    new Shape(1, 1), groups).singletonOrThrow();
         }
-        NDArray y = in.getNDArrayInternal().convolution(in, w, bias == null ? null : bias.value(),
-                new Shape(stride, stride), new Shape(padding, padding), new Shape(1, 1), groups).singletonOrThrow();
         fireHooks(x, y);
         return y;
     }
 
-    /** Input-channel multiple below which (or at which) the engine's convolutions are exact; see {@link #forward}. */
+    /** The convolution as {@code weight [out, in·kh·kw] × columns [N, in·kh·kw, H'·W']}, in {@code x}'s manager. */
+    private NDArray unfolded(NDArray x, NDArray w, NDArray b) {
+        Shape s = x.getShape();
+        long n = s.get(0);
+        long[] k = kernelSize();
+        NDArray xp = x;
+        if (padding > 0) {
+            xp = zeroBorder(zeroBorder(x, 2), 3);
+        }
+        long h = xp.getShape().get(2);
+        long wd = xp.getShape().get(3);
+        long ho = (h - k[0]) / stride + 1;
+        long wo = (wd - k[1]) / stride + 1;
+        NDList views = new NDList();
+        for (long i = 0; i < k[0]; i++) {
+            for (long j = 0; j < k[1]; j++) {
+                views.add(xp.get(new NDIndex().addAllDim().addAllDim()
+                        .addSliceDim(i, i + stride * (ho - 1) + 1, stride)
+                        .addSliceDim(j, j + stride * (wo - 1) + 1, stride)));
+            }
+        }
+        long cin = s.get(1);
+        long cout = w.getShape().get(0);
+        NDArray columns = NDArrays.stack(views, 2).reshape(n, cin * k[0] * k[1], ho * wo);
+        NDArray y = w.reshape(cout, cin * k[0] * k[1]).matMul(columns).reshape(n, cout, ho, wo);
+        return b == null ? y : y.add(b.reshape(1, cout, 1, 1));
+    }
+
+    /** {@code a} with {@link #padding} zeros on both sides of spatial {@code axis}. */
+    private NDArray zeroBorder(NDArray a, int axis) {
+        long[] dims = a.getShape().getShape().clone();
+        dims[axis] = padding;
+        NDArray z = a.getManager().zeros(new Shape(dims), a.getDataType());
+        return NDArrays.concat(new NDList(z, a, z), axis);
+    }
+
+    /** {@code a} with {@code extra} zero channels appended along {@code axis} (or {@code a} itself when none). */
+    private static NDArray zeroChannels(NDArray a, int axis, long extra) {
+        if (extra == 0) {
+            return a;
+        }
+        long[] dims = a.getShape().getShape().clone();
+        dims[axis] = extra;
+        return NDArrays.concat(new NDList(a, a.getManager().zeros(new Shape(dims), a.getDataType())), axis);
+    }
+
+    /** Input-channel multiple above which the engine's forward convolutions need padding; see {@link #forward}. */
     private static final long CHANNEL_BLOCK = 16;
 }

@@ -22,9 +22,17 @@ import org.prune4j.report.ProgressBar;
  */
 public final class Trainer {
     private final TrainingConfig config;
+    private final TrainingObjective objective;
 
+    /** A trainer that minimises the cross-entropy. */
     public Trainer(TrainingConfig config) {
+        this(config, TrainingObjective.CROSS_ENTROPY);
+    }
+
+    /** A trainer that minimises {@code objective} (e.g. {@link KnowledgeDistillation#objective}). */
+    public Trainer(TrainingConfig config, TrainingObjective objective) {
         this.config = config;
+        this.objective = objective;
     }
 
     public TrainingConfig config() {
@@ -63,7 +71,7 @@ public final class Trainer {
                     for (long b = first; b < perEpoch; b++, step++) {
                         listener.beforeStep(step, total, network);
                         lr = config.optimizer().learningRate() * config.schedule().factor(step, total);
-                        lossSum += step(network, params, train, epoch, (int) b, optimizer, lr, parent);
+                        lossSum += step(network, params, train, epoch, (int) b, optimizer, lr, parent, objective);
                         lossCount++;
                         bar.step();
                     }
@@ -90,7 +98,7 @@ public final class Trainer {
     }
 
     private static double step(Network network, Map<String, Parameter> params, DataLoader train, int epoch,
-            int index, Optimizer optimizer, double lr, NDManager parent) {
+            int index, Optimizer optimizer, double lr, NDManager parent, TrainingObjective objective) {
         for (Parameter p : params.values()) {
             if (!p.value().hasGradient()) {
                 p.value().setRequiresGradient(true);
@@ -99,7 +107,7 @@ public final class Trainer {
         network.setTraining(true);
         try (NDManager scope = parent.newSubManager()) {
             Batch batch = train.batch(epoch, index, scope);
-            NDArray loss = Autograd.backward(() -> CrossEntropy.mean(network.forward(batch.images()), batch.labels()));
+            NDArray loss = Autograd.backward(() -> objective.loss(network, batch));
             List<GradientUpdate> updates = new ArrayList<>(params.size());
             for (Map.Entry<String, Parameter> e : params.entrySet()) {
                 NDArray g = Autograd.gradient(e.getValue().value(), scope);

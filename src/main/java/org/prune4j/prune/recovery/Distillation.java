@@ -8,6 +8,7 @@ import org.prune4j.model.llama.DecoderBlock;
 import org.prune4j.model.llama.LlamaModel;
 import org.prune4j.nn.GraphScalar;
 import org.prune4j.nn.HookHandle;
+import org.prune4j.train.KnowledgeDistillation;
 
 /**
  * Knowledge distillation from the dense teacher: {@code T² · mean over positions of KL(p_T ‖ p_S)} with
@@ -39,11 +40,7 @@ final class Distillation {
         try {
             NDArray s = student.logits(scope, ids);
             NDArray t = teacher.logits(scope, ids);
-            float temp = (float) temperature;
-            NDArray ls = s.div(GraphScalar.of(s, temp)).logSoftmax(-1);
-            NDArray lt = t.div(GraphScalar.of(t, temp)).logSoftmax(-1);
-            NDArray kl = lt.exp().mul(lt.sub(ls)).sum(new int[] {-1}).mean();
-            NDArray loss = kl.mul(GraphScalar.of(kl, temp * temp));
+            NDArray loss = KnowledgeDistillation.klDivergence(s, t, (float) temperature);
             for (int i = 0; i < hs.size(); i++) {
                 NDArray mse = hs.get(i).sub(ht.get(i)).square().mean();
                 loss = loss.add(mse.mul(GraphScalar.of(mse, hiddenWeight / hs.size())));

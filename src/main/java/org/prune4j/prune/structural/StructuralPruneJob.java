@@ -24,12 +24,14 @@ import org.prune4j.model.vision.VisionModels;
 import org.prune4j.model.vision.VisionSpec;
 import org.prune4j.nn.Module;
 import org.prune4j.nn.graph.WidthFitting;
+import org.prune4j.train.KnowledgeDistillation;
 import org.prune4j.train.LearningRateSchedule;
 import org.prune4j.train.Network;
 import org.prune4j.train.OptimizerSettings;
 import org.prune4j.train.Trainer;
 import org.prune4j.train.TrainingConfig;
 import org.prune4j.train.TrainingListener;
+import org.prune4j.train.TrainingObjective;
 import org.prune4j.train.TrainingResult;
 
 /**
@@ -52,9 +54,29 @@ public final class StructuralPruneJob {
      * @param seed fine-tuning order and random importance seed
      * @param latencyRepetitions timed repetitions per batch size
      * @param out output safetensors file
+     * @param distillation fine-tune against the dense model as teacher, or null for plain cross-entropy
      */
     public record Request(String arch, Path checkpoint, Dataset evalImages, Dataset calibration, Dataset train,
-            int finetuneEpochs, double learningRate, int batchSize, long seed, int latencyRepetitions, Path out) {}
+            int finetuneEpochs, double learningRate, int batchSize, long seed, int latencyRepetitions, Path out,
+            Distill distillation) {}
+
+    /**
+     * Distillation from the dense model while fine-tuning: loss {@code α · T² · KL(p_dense ‖ p_pruned) + (1 − α) ·
+     * cross-entropy} with {@code p = softmax(logits / T)}.
+     *
+     * @param temperature {@code T > 0}
+     * @param alpha {@code α} in [0, 1]
+     */
+    public record Distill(double temperature, double alpha) {
+        public Distill {
+            if (!(temperature > 0)) {
+                throw new org.prune4j.UserError("--distill-temperature " + temperature + ": must be > 0");
+            }
+            if (!(alpha >= 0 && alpha <= 1)) {
+                throw new org.prune4j.UserError("--distill-alpha " + alpha + ": must be in [0, 1]");
+            }
+        }
+    }
 
     private final PrintStream log;
 
@@ -102,11 +124,15 @@ public final class StructuralPruneJob {
                     throw new org.prune4j.UserError("--finetune-epochs needs training images: give --dataset and --data-dir");
                 }
                 long tf = System.nanoTime();
-                TrainingResult tr = finetune(model, r);
+                TrainingResult tr = finetune(model, dense, r);
                 report.put("finetune_seconds", round((System.nanoTime() - tf) / 1e9, 1));
                 report.put("finetune_epochs", r.finetuneEpochs());
                 report.put("finetune_train_images", r.train().size());
                 report.put("finetune_last_train_loss", tr.epochs().get(tr.epochs().size() - 1).trainLoss());
+                if (r.distillation() != null) {
+                    report.put("distill_temperature", r.distillation().temperature());
+                    report.put("distill_alpha", r.distillation().alpha());
+                }
             }
             if (r.evalImages() != null) {
                 report.put("accuracy_after", r.finetuneEpochs() > 0 ? accuracy(model, r.evalImages()) : accPruned);
@@ -168,8 +194,22 @@ public final class StructuralPruneJob {
         return ImageClassificationEval.evaluate(model, data, 100).accuracy();
     }
 
-    private TrainingResult finetune(VisionModel model, Request r) {
-        Network net = new Network() {
+    static TrainingResult finetune(VisionModel model, VisionModel dense, Request r) {
+        Network net = network(model);
+        TrainingObjective objective = r.distillation() == null ? TrainingObjective.CROSS_ENTROPY
+                : KnowledgeDistillation.objective(network(dense), r.distillation().temperature(), r.distillation().alpha());
+        DataLoader train = DataLoader.training(r.train(), r.batchSize(), Augmentation.CROP_AND_FLIP, r.seed());
+        DataLoader test = DataLoader.evaluation(r.evalImages() != null ? r.evalImages() : r.train(), 100);
+        TrainingConfig cfg = new TrainingConfig(r.finetuneEpochs(), new OptimizerSettings.Sgd(r.learningRate(), 0.9, 5e-4,
+                true), new LearningRateSchedule.Cosine(0), null, "fine-tuning");
+        TrainingResult tr = new Trainer(cfg, objective).train(net, train, test, TrainingListener.none());
+        model.train(false);
+        return tr;
+    }
+
+    /** {@code model} as the trainer sees it. */
+    static Network network(VisionModel model) {
+        return new Network() {
             @Override
             public Module module() {
                 return model;
@@ -180,13 +220,6 @@ public final class StructuralPruneJob {
                 return model.forward(input);
             }
         };
-        DataLoader train = DataLoader.training(r.train(), r.batchSize(), Augmentation.CROP_AND_FLIP, r.seed());
-        DataLoader test = DataLoader.evaluation(r.evalImages() != null ? r.evalImages() : r.train(), 100);
-        TrainingConfig cfg = new TrainingConfig(r.finetuneEpochs(), new OptimizerSettings.Sgd(r.learningRate(), 0.9, 5e-4,
-                true), new LearningRateSchedule.Cosine(0), null, "fine-tuning");
-        TrainingResult tr = new Trainer(cfg).train(net, train, test, TrainingListener.none());
-        model.train(false);
-        return tr;
     }
 
     /** Writes the model as safetensors with the input's tensor names and the shortcut maps as metadata. */
