@@ -84,7 +84,8 @@ class ModelLevelReferenceTest {
             total += ref.length;
         }
         if (method instanceof SparseGptMethod) {
-            assertTrue(differing <= total * 1e-4, differing + " of " + total + " mask entries differ");
+            // Achieved: 0 of 226,560 in both SparseGPT runs; a couple of float32 near-ties may flip on another CPU.
+            assertTrue(differing <= total * 1e-5, differing + " of " + total + " mask entries differ");
         } else {
             assertEquals(0, differing, "mask entries differing from the reference");
         }
@@ -92,7 +93,7 @@ class ModelLevelReferenceTest {
         double refPpl = reference.get(methodName + "_" + refPattern + "_ppl").toDoubles()[0];
         System.out.printf(java.util.Locale.ROOT, "%s %s (%s): %d of %d mask entries differ; ppl %.6f, reference %.6f%n",
                 methodName, patternText, report.residency(), differing, total, ppl, refPpl);
-        assertEquals(refPpl, ppl, refPpl * 1e-3, "perplexity");
+        assertEquals(refPpl, ppl, refPpl * 2e-6, "perplexity"); // achieved: at most 2.9e-7 relative (magnitude 2:4)
     }
 
     private static String refMaskName(String method, String pattern, String weightName) {
