@@ -102,7 +102,7 @@ class OnnxGroupsTest {
     private static Map<Space, int[]> plan(AnalysedModel m, ImportanceMethod method, PruneTarget target, PruneScope scope, int roundTo) {
         Map<Integer, double[]> scores = new LinkedHashMap<>();
         for (GroupAnalysis.Group g : m.analysis.groups) {
-            scores.put(g.id(), UnitScores.score(g, m.graph, method, null, 7));
+            scores.put(g.id(), UnitScores.score(g, m.graph, method, GroupScore.NORMALISED, null, 7));
         }
         return UnitAllocation.allocate(m.analysis.groups, scores, m.cost, target, scope, roundTo);
     }
@@ -226,17 +226,17 @@ class OnnxGroupsTest {
     void randomScoresDependOnTheSeedOnly() {
         AnalysedModel m = load(OnnxTestModels.cnn(false), "cnn.onnx");
         GroupAnalysis.Group g = m.analysis.groups.get(0);
-        assertArrayEquals(UnitScores.score(g, m.graph, ImportanceMethod.RANDOM, null, 1),
-                UnitScores.score(g, m.graph, ImportanceMethod.RANDOM, null, 1));
-        assertNotEquals(UnitScores.score(g, m.graph, ImportanceMethod.RANDOM, null, 1)[0],
-                UnitScores.score(g, m.graph, ImportanceMethod.RANDOM, null, 2)[0]);
+        assertArrayEquals(UnitScores.score(g, m.graph, ImportanceMethod.RANDOM, GroupScore.NORMALISED, null, 1),
+                UnitScores.score(g, m.graph, ImportanceMethod.RANDOM, GroupScore.NORMALISED, null, 1));
+        assertNotEquals(UnitScores.score(g, m.graph, ImportanceMethod.RANDOM, GroupScore.NORMALISED, null, 1)[0],
+                UnitScores.score(g, m.graph, ImportanceMethod.RANDOM, GroupScore.NORMALISED, null, 2)[0]);
     }
 
     @Test
     void l1ScoresSumTheNormalisedMagnitudesOfEverySlice() {
         AnalysedModel m = load(OnnxTestModels.transformer(), "block.onnx");
         GroupAnalysis.Group ffn = m.analysis.groups.get(1);
-        double[] s = UnitScores.score(ffn, m.graph, ImportanceMethod.L1, null, 0);
+        double[] s = UnitScores.score(ffn, m.graph, ImportanceMethod.L1, GroupScore.NORMALISED, null, 0);
         // by hand: neuron j owns column j of f1.w, f1.b[j] and row j of f2.w, each divided by its mean over neurons
         float[] f1 = OnnxTensors.toFloats(m.graph.constants.get("f1.w"));
         float[] b1 = OnnxTensors.toFloats(m.graph.constants.get("f1.b"));
