@@ -19,8 +19,9 @@ import org.prune4j.io.onnx.proto.Onnx.ValueInfoProto;
 /**
  * Applies the kept units to the model: constants are sliced (an initializer read by one node is
  * replaced in place, keeping its name; a shared one gets a sliced copy for each reader), Reshape target
- * shapes, Split sizes and depthwise Conv groups are rewritten, declared intermediate shapes updated, and
- * constants nothing reads any more are dropped. Graph inputs and outputs are untouched.
+ * shapes, Split sizes and depthwise Conv groups are rewritten, a zero-padding Concat becomes a Gather of its kept
+ * channels and a zero channel, declared intermediate shapes updated, and nodes and constants nothing reads any
+ * more are dropped. Graph inputs and outputs are untouched.
  *
  * <p>{@link #mask} instead zeroes the removed units' parameters and keeps every shape, the reference
  * a removal must reproduce.
@@ -229,8 +230,33 @@ final class GraphSurgery {
         }
     }
 
-    /** Removes initializers and Constant nodes that nothing reads any more. */
+    /**
+     * Removes nodes whose outputs nothing reads any more (e.g. the zero block a rewritten zero-padding Concat no
+     * longer needs, and the shape arithmetic behind it; ONNX operators of the default domain have no side
+     * effects), then initializers that nothing reads.
+     */
     private static void dropUnused(GraphProto.Builder gb) {
+        Set<String> read = reads(gb);
+        for (boolean removed = true; removed; ) {
+            removed = false;
+            for (int i = gb.getNodeCount() - 1; i >= 0; i--) {
+                NodeProto n = gb.getNode(i);
+                if (OnnxGraph.isDefaultDomain(n) && n.getOutputList().stream().noneMatch(read::contains)) {
+                    gb.removeNode(i);
+                    removed = true;
+                }
+            }
+            read = reads(gb);
+        }
+        for (int i = gb.getInitializerCount() - 1; i >= 0; i--) {
+            if (!read.contains(gb.getInitializer(i).getName())) {
+                gb.removeInitializer(i);
+            }
+        }
+    }
+
+    /** Every tensor name a node (or a nested subgraph) or the graph's outputs read. */
+    private static Set<String> reads(GraphProto.Builder gb) {
         Set<String> read = new HashSet<>();
         for (NodeProto n : gb.getNodeList()) {
             read.addAll(n.getInputList());
@@ -246,17 +272,7 @@ final class GraphSurgery {
         for (ValueInfoProto o : gb.getOutputList()) {
             read.add(o.getName());
         }
-        for (int i = gb.getInitializerCount() - 1; i >= 0; i--) {
-            if (!read.contains(gb.getInitializer(i).getName())) {
-                gb.removeInitializer(i);
-            }
-        }
-        for (int i = gb.getNodeCount() - 1; i >= 0; i--) {
-            NodeProto n = gb.getNode(i);
-            if (n.getOpType().equals("Constant") && n.getOutputCount() == 1 && !read.contains(n.getOutput(0))) {
-                gb.removeNode(i);
-            }
-        }
+        return read;
     }
 
     private static void collect(GraphProto g, Set<String> read) {

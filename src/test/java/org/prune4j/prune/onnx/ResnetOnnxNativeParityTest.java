@@ -4,31 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.prune4j.cli.Main;
-import org.prune4j.data.Cifar10Binary;
-import org.prune4j.data.Dataset;
-import org.prune4j.eval.ImageClassificationEval;
-import org.prune4j.io.onnx.InputTensor;
-import org.prune4j.io.onnx.OnnxModelReader;
-import org.prune4j.io.onnx.OnnxRunner;
 import org.prune4j.io.onnx.OnnxTensors;
-import org.prune4j.io.onnx.export.OnnxExportFile;
-import org.prune4j.io.onnx.export.OnnxExportOptions;
-import org.prune4j.io.onnx.export.VisionOnnxExport;
 import org.prune4j.io.onnx.export.VisionOnnxExportTest;
-import org.prune4j.io.onnx.proto.Onnx.ModelProto;
 import org.prune4j.io.onnx.proto.Onnx.NodeProto;
 import org.prune4j.io.onnx.proto.Onnx.TensorProto;
-import org.prune4j.model.vision.VisionModel;
-import org.prune4j.model.vision.VisionModels;
 
 /**
  * Issue 11 §4 on the bundled ResNet-20: pruned on the ONNX graph (across the option-A shortcuts' zero-padding
@@ -50,69 +35,24 @@ class ResnetOnnxNativeParityTest {
 
     @Test
     void l2LocalPruningRemovesTheNativeChannelsWithTheNativeAccuracy() {
-        Path onnx = dir.resolve("r20.onnx");
-        try (NDManager m = NDManager.newBaseManager()) {
-            OnnxExportFile.write(VisionOnnxExport.build(VisionModels.load("resnet20", VisionOnnxExportTest.RESNET20, m),
-                    OnnxExportOptions.defaults()), onnx);
-        }
-        Path nativePruned = dir.resolve("native.safetensors");
-        assertEquals(0, Main.run("prune", "--arch", "resnet20", "--model", VisionOnnxExportTest.RESNET20.toString(), "--method", "l2",
-                "--scope", "local", "--ratio", "0.25", "--step", "0.25", "--latency-reps", "1", "--out", nativePruned.toString()));
-
-        AnalysedModel dense = AnalysedModel.load(onnx);
-        assertEquals(12, dense.analysis.groups.size(), "prunable groups on the ONNX side: " + dense.stoppedBy());
-        Map<Space, Long> quarterOff = new HashMap<>();
-        for (GroupAnalysis.Group g : dense.analysis.groups) {
-            quarterOff.put(g.root(), g.units() * 3 / 4);
-        }
-        long p0 = dense.cost.prunableParameters(Map.of());
-        double ratio = (p0 - dense.cost.prunableParameters(quarterOff) - 0.5) / p0;
-        Path onnxPruned = dir.resolve("r20-pruned.onnx");
-        assertEquals(0, Main.run("prune", "--onnx", onnx.toString(), "--method", "l2", "--scope", "local", "--group-score", "sum",
-                "--ratio", Double.toString(ratio), "--out", onnxPruned.toString()));
-
-        Dataset data = Cifar10Binary.read(VisionOnnxExportTest.IMAGES, VisionModels.spec("resnet20").normalization());
-        float[] images = VisionOnnxExportTest.images(data);
-        float[] expected;
-        double nativeAccuracy;
-        ModelProto nativeExport;
-        try (NDManager m = NDManager.newBaseManager()) {
-            VisionModel model = VisionModels.load("resnet20", nativePruned, m);
-            nativeAccuracy = ImageClassificationEval.evaluate(model, data, 100).accuracy();
-            expected = model.forward(m.create(images, new Shape(data.size(), 3, 32, 32))).toFloatArray();
-            nativeExport = VisionOnnxExport.build(model, OnnxExportOptions.defaults());
-        }
-        ModelProto pruned = OnnxModelReader.read(onnxPruned);
-        // the same channels removed: every weight, bias and statistic of the natively pruned model, sliced on the ONNX side
+        ResnetOnnxNativeParity.Result r = ResnetOnnxNativeParity.run("resnet20", VisionOnnxExportTest.RESNET20, VisionOnnxExportTest.IMAGES, dir);
+        // the same channels removed: every weight, bias and statistic of the natively pruned model equals the ONNX-pruned one
+        assertEquals(List.of(), r.mismatched());
+        assertEquals(19 * 5 + 2, r.compared(), "convolutions, batch norms and the classifier compared");
         Map<String, TensorProto> got = new HashMap<>();
-        pruned.getGraph().getInitializerList().forEach(t -> got.put(t.getName(), t));
-        int compared = 0;
-        for (TensorProto want : nativeExport.getGraph().getInitializerList()) {
-            if (!OnnxTensors.type(want).isFloating()) {
-                continue;
-            }
-            TensorProto have = got.get(want.getName());
-            assertTrue(have != null, "pruned ONNX model lacks " + want.getName());
-            assertArrayEquals(OnnxTensors.shape(want), OnnxTensors.shape(have), want.getName());
-            assertArrayEquals(OnnxTensors.toFloats(want), OnnxTensors.toFloats(have), 0f, want.getName());
-            compared++;
-        }
-        assertEquals(19 * 5 + 2, compared, "convolutions, batch norms and the classifier compared");
+        r.pruned().getGraph().getInitializerList().forEach(t -> got.put(t.getName(), t));
         assertArrayEquals(new long[] {12, 3, 3, 3}, OnnxTensors.shape(got.get("conv1.weight")));
         assertArrayEquals(new long[] {48, 48, 3, 3}, OnnxTensors.shape(got.get("layer3.2.conv2.weight")));
-        // the option-A shortcuts became index maps (Gather) of the pruned streams
-        assertEquals(2, pruned.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Gather")).count());
-        assertTrue(pruned.getGraph().getNodeList().stream().map(NodeProto::getOpType).noneMatch("Pad"::equals));
-
-        float[] actual;
-        try (OnnxRunner ort = OnnxRunner.open(pruned, "pruned ResNet-20", 1)) {
-            actual = ort.run(Map.of("input", InputTensor.ofFloats(new long[] {data.size(), 3, 32, 32}, images)), List.of("logits"))
-                    .get("logits").values();
+        // the option-A shortcuts became index maps (Gather) of the pruned streams; each keeps one of its two zero
+        // blocks (for the zero channel), the other one's nodes are dropped
+        List<String> ops = r.pruned().getGraph().getNodeList().stream().map(NodeProto::getOpType).toList();
+        assertEquals(2, ops.stream().filter("Gather"::equals).count(), ops.toString());
+        assertEquals(2, ops.stream().filter("ConstantOfShape"::equals).count(), ops.toString());
+        assertTrue(r.paramsPruned() < r.paramsDense());
+        assertEquals(r.nativeLogits().length, r.onnxLogits().length);
+        for (int i = 0; i < r.nativeLogits().length; i++) {
+            assertEquals(r.nativeLogits()[i], r.onnxLogits()[i], 1e-4, "logit " + i);
         }
-        assertEquals(expected.length, actual.length);
-        for (int i = 0; i < expected.length; i++) {
-            assertEquals(expected[i], actual[i], 1e-4, "logit " + i);
-        }
-        assertEquals(nativeAccuracy, VisionOnnxExportTest.accuracy(actual, data), 0.0, "accuracy, ONNX Runtime vs prune4j");
+        assertEquals(r.nativeAccuracy(), r.onnxAccuracy(), 0.0, "accuracy, ONNX Runtime vs prune4j");
     }
 }
