@@ -144,6 +144,27 @@ class OnnxGroupsTest {
     }
 
     @Test
+    void aConcatOfZeroBlocksIsAnIndexMapPrunedIndependentlyOnBothSides() {
+        AnalysedModel m = load(OnnxTestModels.zeroPaddedShortcut(), "shortcut.onnx");
+        List<GroupAnalysis.Group> groups = m.analysis.groups;
+        assertEquals(List.of(4L, 8L, 5L), groups.stream().map(GroupAnalysis.Group::units).toList(), m.stoppedBy().toString());
+        // conv a's channels reach the shortcut's input side only; the Add's group holds conv b's rows and conv c's columns
+        assertEquals(List.of("a.w[axis 0]", "a.b[axis 0]", "b.w[axis 1]"), tensors(groups.get(0)));
+        assertEquals(List.of("b.w[axis 0]", "b.b[axis 0]", "c.w[axis 1]"), tensors(groups.get(1)));
+        assertTrue(groups.get(0).edits().stream().anyMatch(e -> e instanceof Edit.ZeroPadMap z && z.offset() == 2));
+        Map<Space, int[]> keep = plan(m, ImportanceMethod.L1, new PruneTarget.ParameterRatio(0.4), PruneScope.LOCAL, 1);
+        assertTrue(keep.get(groups.get(0).root()).length < 4 && keep.get(groups.get(1).root()).length < 8);
+        ModelProto pruned = GraphSurgery.remove(m.analysis, keep);
+        List<String> ops = pruned.getGraph().getNodeList().stream().map(n -> n.getOpType()).toList();
+        assertTrue(ops.contains("Gather"), ops.toString());
+        assertFalse(ops.contains("ConstantOfShape"), "the unused zero block is dropped: " + ops);
+        Map<String, InputTensor> in = randomInput(new long[] {1, 3, 8, 8}, 3);
+        float[] a = run(pruned, in);
+        assertArrayEquals(run(GraphSurgery.mask(m.analysis, keep), in), a, 1e-5f);
+        assertFalse(java.util.Arrays.equals(run(m.model, in), a), "pruning changed nothing");
+    }
+
+    @Test
     void prunedTransformerRunsEqualsTheMaskedOriginalAndKeepsItsInterface() {
         AnalysedModel m = load(OnnxTestModels.transformer(), "block.onnx");
         Map<Space, int[]> keep = plan(m, ImportanceMethod.L2, new PruneTarget.ParameterRatio(0.5), PruneScope.LOCAL, 1);
