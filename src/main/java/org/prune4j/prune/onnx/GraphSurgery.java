@@ -173,6 +173,9 @@ final class GraphSurgery {
             rank[src[i]] = i;
         }
         int[] out = z.output().keptPositions(keep);
+        if (src.length == srcLength && out.length == z.output().length()) {
+            return; // neither side pruned: the Concat stays as it is
+        }
         long[] map = new long[out.length];
         for (int j = 0; j < out.length; j++) {
             long p = out[j] - z.offset();

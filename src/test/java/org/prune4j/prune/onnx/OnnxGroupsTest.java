@@ -162,6 +162,9 @@ class OnnxGroupsTest {
         float[] a = run(pruned, in);
         assertArrayEquals(run(GraphSurgery.mask(m.analysis, keep), in), a, 1e-5f);
         assertFalse(java.util.Arrays.equals(run(m.model, in), a), "pruning changed nothing");
+        // nothing removed: the Concat and its zero blocks stay
+        List<String> untouched = GraphSurgery.remove(m.analysis, Map.of()).getGraph().getNodeList().stream().map(n -> n.getOpType()).toList();
+        assertEquals(m.model.getGraph().getNodeList().stream().map(n -> n.getOpType()).toList(), untouched);
     }
 
     @Test
