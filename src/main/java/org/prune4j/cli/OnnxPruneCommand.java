@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.prune4j.prune.onnx.GroupScore;
 import org.prune4j.prune.onnx.ImportanceMethod;
 import org.prune4j.prune.onnx.OnnxPruneJob;
 import org.prune4j.prune.onnx.OnnxPruneReport;
@@ -54,6 +55,9 @@ final class OnnxPruneCommand implements Callable<Integer> {
     @Option(names = "--round-to", defaultValue = "1", description = "Kept channels of each group a multiple of K. Default: ${DEFAULT-VALUE}.")
     int roundTo;
 
+    @Option(names = "--group-score", defaultValue = "normalised", description = "How l1/l2 combine a group's tensors: normalised (each tensor's scores divided by their mean, then summed) or sum (plain Σ|w| / Σw² over weights and biases, BatchNorm running statistics left out: the ranking of prune --arch, so --scope local removes the same channels). Default: ${DEFAULT-VALUE}.")
+    String groupScore;
+
     @Option(names = "--seed", defaultValue = "0", description = "Seed of --method random. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -77,7 +81,7 @@ final class OnnxPruneCommand implements Callable<Integer> {
         recipe.refuse("prune --onnx");
         PruneTarget t = target.ratio != null ? new PruneTarget.ParameterRatio(target.ratio) : new PruneTarget.MacsFraction(target.macs);
         OnnxPruneSettings s = new OnnxPruneSettings(ImportanceMethod.parse(method), t, PruneScope.parse(scope), roundTo, calib,
-                tokenizer, maxCalib, seed, dims);
+                tokenizer, maxCalib, seed, dims, GroupScore.parse(groupScore));
         OnnxPruneReport r = new OnnxPruneJob(System.err).run(onnx, out, s);
         PrintWriter o = spec.commandLine().getOut();
         if (json) {

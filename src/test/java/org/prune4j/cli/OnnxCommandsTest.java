@@ -130,6 +130,10 @@ class OnnxCommandsTest {
                 .assertUserError("--ratio: must be in (0, 1)");
         CliRun.of("prune", "--onnx", cnn().toString(), "--method", "taylor", "--ratio", "0.5", "--out", out.toString())
                 .assertUserError("--method: unknown method 'taylor'");
+        CliRun.of("prune", "--onnx", cnn().toString(), "--method", "l2", "--group-score", "max", "--ratio", "0.3", "--out", out.toString())
+                .assertUserError("--group-score: unknown value 'max' (expected normalised or sum)");
+        CliRun.of("prune", "--onnx", cnn().toString(), "--method", "random", "--group-score", "sum", "--ratio", "0.3", "--out", out.toString())
+                .assertUserError("--group-score sum: applies to --method l1 or l2 only");
         CliRun.of("prune", "--onnx", cnn().toString(), "--method", "l1", "--ratio", "0.5", "--target-macs", "0.5", "--out", out.toString())
                 .assertUserError("mutually exclusive");
         CliRun.of("prune", "--onnx", dir.resolve("missing.onnx").toString(), "--method", "l1", "--ratio", "0.5", "--out", out.toString())

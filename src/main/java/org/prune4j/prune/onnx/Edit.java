@@ -43,4 +43,17 @@ sealed interface Edit {
             return outputs;
         }
     }
+
+    /**
+     * Concat node {@code node} pads its one non-zero input {@code input} with zero blocks along {@code axis}:
+     * output position {@code p + offset} copies input position {@code p}, every other output position is
+     * zero. An index map, not a coupling: the input's and the output's channels are pruned independently
+     * and the node becomes a {@code Gather} of the kept input channels and a zero channel.
+     */
+    record ZeroPadMap(int node, int input, int axis, long offset, Layout source, Layout output) implements Edit {
+        @Override
+        public List<Layout> layouts() {
+            return List.of(source, output);
+        }
+    }
 }

@@ -19,8 +19,9 @@ import org.prune4j.io.onnx.proto.Onnx.ValueInfoProto;
 /**
  * Applies the kept units to the model: constants are sliced (an initializer read by one node is
  * replaced in place, keeping its name; a shared one gets a sliced copy for each reader), Reshape target
- * shapes, Split sizes and depthwise Conv groups are rewritten, declared intermediate shapes updated, and
- * constants nothing reads any more are dropped. Graph inputs and outputs are untouched.
+ * shapes, Split sizes and depthwise Conv groups are rewritten, a zero-padding Concat becomes a Gather of its kept
+ * channels and a zero channel, declared intermediate shapes updated, and nodes and constants nothing reads any
+ * more are dropped. Graph inputs and outputs are untouched.
  *
  * <p>{@link #mask} instead zeroes the removed units' parameters and keeps every shape, the reference
  * a removal must reproduce.
@@ -31,11 +32,18 @@ final class GraphSurgery {
     private final Map<Space, int[]> keep;
     /** (node, input) → the constant value that input reads after the edits so far. */
     private final Map<List<Integer>, TensorProto> rewired = new LinkedHashMap<>();
+    /** Node index → nodes inserted just before it, and the initializers they read. */
+    private final Map<Integer, List<NodeProto>> inserted = new HashMap<>();
+    private final List<TensorProto> added = new ArrayList<>();
+    private final Set<String> taken = new HashSet<>();
 
     private GraphSurgery(GroupAnalysis analysis, Map<Space, int[]> keep) {
         this.analysis = analysis;
         this.g = analysis.graph;
         this.keep = keep;
+        taken.addAll(g.producer.keySet());
+        taken.addAll(g.constants.keySet());
+        taken.addAll(g.graphInputs);
     }
 
     static ModelProto remove(GroupAnalysis analysis, Map<Space, int[]> keep) {
@@ -87,6 +95,11 @@ final class GraphSurgery {
                         setInt(nodes.get(c.node()), "group", c.layout().keptLength(counts()));
                     }
                 }
+                case Edit.ZeroPadMap z -> {
+                    if (!maskOnly) {
+                        zeroPadMap(z, nodes.get(z.node()));
+                    }
+                }
                 case Edit.SplitSizes sp -> {
                     if (maskOnly) {
                         continue;
@@ -107,8 +120,7 @@ final class GraphSurgery {
         for (int i = 0; i < gb.getInitializerCount(); i++) {
             initIndex.put(gb.getInitializer(i).getName(), i);
         }
-        Set<String> taken = new HashSet<>(g.producer.keySet());
-        taken.addAll(g.constants.keySet());
+        gb.addAllInitializer(added);
         for (Map.Entry<List<Integer>, TensorProto> e : rewired.entrySet()) {
             int node = e.getKey().get(0);
             int input = e.getKey().get(1);
@@ -120,24 +132,71 @@ final class GraphSurgery {
             if (g.initializers.contains(name) && g.uses(name) == 1) {
                 gb.setInitializer(initIndex.get(name), value.toBuilder().setName(name));
             } else {
-                String fresh = name + "/pruned_" + node;
-                for (int k = 2; taken.contains(fresh); k++) {
-                    fresh = name + "/pruned_" + node + "_" + k;
-                }
-                taken.add(fresh);
+                String fresh = fresh(name + "/pruned_" + node);
                 gb.addInitializer(value.toBuilder().setName(fresh));
                 nodes.get(node).setInput(input, fresh);
             }
         }
         gb.clearNode();
-        for (NodeProto.Builder nb : nodes) {
-            gb.addNode(nb);
+        for (int i = 0; i < nodes.size(); i++) {
+            gb.addAllNode(inserted.getOrDefault(i, List.of()));
+            gb.addNode(nodes.get(i));
         }
         if (!maskOnly) {
             updateValueInfos(gb);
         }
         dropUnused(gb);
         return g.model.toBuilder().setGraph(gb).build();
+    }
+
+    /** A tensor name not used yet in the graph, {@code base} or {@code base_2}, {@code base_3}, .... */
+    private String fresh(String base) {
+        String name = base;
+        for (int k = 2; taken.contains(name); k++) {
+            name = base + "_" + k;
+        }
+        taken.add(name);
+        return name;
+    }
+
+    /**
+     * Rewrites a zero-padding Concat as {@code Gather(Concat[x, first zero block], map)} along its axis: each kept
+     * output position reads its kept input position, or the zero channel appended after the kept inputs.
+     */
+    private void zeroPadMap(Edit.ZeroPadMap z, NodeProto.Builder nb) {
+        NodeProto n = g.nodes.get(z.node());
+        int[] src = z.source().keptPositions(keep);
+        int srcLength = Math.toIntExact(z.source().length());
+        int[] rank = new int[srcLength];
+        java.util.Arrays.fill(rank, -1);
+        for (int i = 0; i < src.length; i++) {
+            rank[src[i]] = i;
+        }
+        int[] out = z.output().keptPositions(keep);
+        if (src.length == srcLength && out.length == z.output().length()) {
+            return; // neither side pruned: the Concat stays as it is
+        }
+        long[] map = new long[out.length];
+        for (int j = 0; j < out.length; j++) {
+            long p = out[j] - z.offset();
+            map[j] = p >= 0 && p < srcLength && rank[(int) p] >= 0 ? rank[(int) p] : src.length;
+        }
+        String zerosIn = null;
+        for (int k = 0; k < n.getInputCount() && zerosIn == null; k++) {
+            if (k != z.input()) {
+                zerosIn = n.getInput(k);
+            }
+        }
+        String base = n.getName().isEmpty() ? n.getOutput(0) : n.getName();
+        String padded = fresh(base + "/padded");
+        inserted.computeIfAbsent(z.node(), k -> new ArrayList<>()).add(NodeProto.newBuilder().setOpType("Concat")
+                .setName(padded).addInput(n.getInput(z.input())).addInput(zerosIn).addOutput(padded)
+                .addAttribute(AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(z.axis()))
+                .build());
+        String indices = fresh(base + "/channel_map");
+        added.add(OnnxTensors.ofLongs(indices, new long[] {map.length}, map));
+        nb.setOpType("Gather").clearInput().addInput(padded).addInput(indices).clearAttribute()
+                .addAttribute(AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(z.axis()));
     }
 
     private Map<Space, Long> counts() {
@@ -174,8 +233,33 @@ final class GraphSurgery {
         }
     }
 
-    /** Removes initializers and Constant nodes that nothing reads any more. */
+    /**
+     * Removes nodes whose outputs nothing reads any more (e.g. the zero block a rewritten zero-padding Concat no
+     * longer needs, and the shape arithmetic behind it; ONNX operators of the default domain have no side
+     * effects), then initializers that nothing reads.
+     */
     private static void dropUnused(GraphProto.Builder gb) {
+        Set<String> read = reads(gb);
+        for (boolean removed = true; removed; ) {
+            removed = false;
+            for (int i = gb.getNodeCount() - 1; i >= 0; i--) {
+                NodeProto n = gb.getNode(i);
+                if (OnnxGraph.isDefaultDomain(n) && n.getOutputList().stream().noneMatch(read::contains)) {
+                    gb.removeNode(i);
+                    removed = true;
+                }
+            }
+            read = reads(gb);
+        }
+        for (int i = gb.getInitializerCount() - 1; i >= 0; i--) {
+            if (!read.contains(gb.getInitializer(i).getName())) {
+                gb.removeInitializer(i);
+            }
+        }
+    }
+
+    /** Every tensor name a node (or a nested subgraph) or the graph's outputs read. */
+    private static Set<String> reads(GraphProto.Builder gb) {
         Set<String> read = new HashSet<>();
         for (NodeProto n : gb.getNodeList()) {
             read.addAll(n.getInputList());
@@ -191,17 +275,7 @@ final class GraphSurgery {
         for (ValueInfoProto o : gb.getOutputList()) {
             read.add(o.getName());
         }
-        for (int i = gb.getInitializerCount() - 1; i >= 0; i--) {
-            if (!read.contains(gb.getInitializer(i).getName())) {
-                gb.removeInitializer(i);
-            }
-        }
-        for (int i = gb.getNodeCount() - 1; i >= 0; i--) {
-            NodeProto n = gb.getNode(i);
-            if (n.getOpType().equals("Constant") && n.getOutputCount() == 1 && !read.contains(n.getOutput(0))) {
-                gb.removeNode(i);
-            }
-        }
+        return read;
     }
 
     private static void collect(GraphProto g, Set<String> read) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.prune4j.UserError;
+import org.prune4j.io.onnx.OnnxDataType;
 import org.prune4j.io.onnx.OnnxTensors;
 import org.prune4j.io.onnx.proto.Onnx.AttributeProto;
 import org.prune4j.io.onnx.proto.Onnx.GraphProto;
@@ -181,6 +182,53 @@ final class OnnxGraph {
     long[] constantLongs(String tensor) {
         TensorProto t = constants.get(tensor);
         return t == null ? null : OnnxTensors.toLongs(t);
+    }
+
+    /**
+     * Whether {@code tensor} is all zeros whatever the inputs: a constant of zeros, or a
+     * {@code ConstantOfShape} whose value is zero (or absent, which means zero).
+     */
+    boolean isZeros(String tensor) {
+        TensorProto c = constants.get(tensor);
+        if (c != null) {
+            return valueZero(c);
+        }
+        Integer p = producer.get(tensor);
+        if (p == null || !nodes.get(p).getOpType().equals("ConstantOfShape") || !isDefaultDomain(nodes.get(p))) {
+            return false;
+        }
+        for (AttributeProto a : nodes.get(p).getAttributeList()) {
+            if (a.getName().equals("value")) {
+                return valueZero(OnnxTensors.toRaw(a.getT()));
+            }
+        }
+        return true;
+    }
+
+    private static boolean valueZero(TensorProto t) {
+        OnnxDataType type = OnnxTensors.type(t);
+        if (type.isFloating()) {
+            return allZero(OnnxTensors.toFloats(t));
+        }
+        return type != OnnxDataType.STRING && allZero(OnnxTensors.toLongs(t));
+    }
+
+    private static boolean allZero(float[] v) {
+        for (float x : v) {
+            if (x != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean allZero(long[] v) {
+        for (long x : v) {
+            if (x != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The opset of the default domain. */

@@ -57,7 +57,7 @@ public final class OnnxPruneJob {
         }
         Map<Integer, double[]> scores = new LinkedHashMap<>();
         for (GroupAnalysis.Group g : groups) {
-            scores.put(g.id(), UnitScores.score(g, m.graph, s.method(), acts, s.seed()));
+            scores.put(g.id(), UnitScores.score(g, m.graph, s.method(), s.groupScore(), acts, s.seed()));
         }
         Map<Space, int[]> keep = UnitAllocation.allocate(groups, scores, m.cost, s.target(), s.scope(), s.roundTo());
         ModelProto pruned = GraphSurgery.remove(m.analysis, keep);

@@ -17,9 +17,16 @@ import org.prune4j.UserError;
  * @param seed     seed of random scores
  * @param dims     sizes of named dynamic axes ({@code dim_param}) for the shape probe and the MAC counts;
  *                 others are 1 (first axis) or {@link ShapeProbe#DYNAMIC_DIM}
+ * @param groupScore how {@code l1}/{@code l2} combine a group's tensors
  */
 public record OnnxPruneSettings(ImportanceMethod method, PruneTarget target, PruneScope scope, int roundTo, Path calib,
-        Path tokenizer, int maxCalib, long seed, Map<String, Long> dims) {
+        Path tokenizer, int maxCalib, long seed, Map<String, Long> dims, GroupScore groupScore) {
+    /** Settings with the default {@link GroupScore#NORMALISED} group score. */
+    public OnnxPruneSettings(ImportanceMethod method, PruneTarget target, PruneScope scope, int roundTo, Path calib,
+            Path tokenizer, int maxCalib, long seed, Map<String, Long> dims) {
+        this(method, target, scope, roundTo, calib, tokenizer, maxCalib, seed, dims, GroupScore.NORMALISED);
+    }
+
     /** Settings with every dynamic axis at its default probe size. */
     public OnnxPruneSettings(ImportanceMethod method, PruneTarget target, PruneScope scope, int roundTo, Path calib,
             Path tokenizer, int maxCalib, long seed) {
@@ -50,6 +57,9 @@ public record OnnxPruneSettings(ImportanceMethod method, PruneTarget target, Pru
         }
         if (maxCalib < 1) {
             throw new UserError("--max-calib: must be at least 1, got " + maxCalib);
+        }
+        if (groupScore == GroupScore.SUM && method != ImportanceMethod.L1 && method != ImportanceMethod.L2) {
+            throw new UserError("--group-score sum: applies to --method l1 or l2 only");
         }
         if (method == ImportanceMethod.ACTIVATION && calib == null) {
             throw new UserError("--method activation needs --calib (calibration inputs)");

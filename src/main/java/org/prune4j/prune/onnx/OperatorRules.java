@@ -39,7 +39,7 @@ final class OperatorRules {
             case "Gemm" -> gemm(st, index, n);
             case "MatMul" -> matmul(st, index, n);
             case "LayerNormalization" -> layerNorm(st, index, n);
-            case "Concat" -> concat(st, n);
+            case "Concat" -> concat(st, index, n);
             case "Split" -> split(st, index, n);
             case "Slice" -> slice(st, n);
             case "Transpose" -> transpose(st, n);
@@ -378,26 +378,15 @@ final class OperatorRules {
         }
     }
 
-    private static void concat(AnalysisState st, NodeProto n) {
+    private static void concat(AnalysisState st, int index, NodeProto n) {
         String out = n.getOutput(0);
         int r = st.rank(out);
         int axis = (int) OnnxGraph.attrInt(n, "axis", 0);
         if (axis < 0) {
             axis += r;
         }
-        List<Segment> segs = new ArrayList<>();
-        boolean any = false;
-        for (String in : n.getInputList()) {
-            Layout l = st.layout(in, axis);
-            if (l == null) {
-                segs.add(new Segment(null, st.dim(in, axis)));
-            } else {
-                segs.addAll(l.segments());
-                any = true;
-            }
-        }
-        if (any) {
-            st.set(out, axis, new Layout(segs));
+        if (!zeroPadding(st, index, n, axis)) {
+            concatSegments(st, n, axis);
         }
         for (int j = 0; j < r; j++) {
             if (j == axis) {
@@ -426,6 +415,60 @@ final class OperatorRules {
             }
             st.set(out, j, l);
         }
+    }
+
+    /** The concatenation axis made of the inputs' segments in order; untracked inputs are fixed segments. */
+    private static void concatSegments(AnalysisState st, NodeProto n, int axis) {
+        List<Segment> segs = new ArrayList<>();
+        boolean any = false;
+        for (String in : n.getInputList()) {
+            Layout l = st.layout(in, axis);
+            if (l == null) {
+                segs.add(new Segment(null, st.dim(in, axis)));
+            } else {
+                segs.addAll(l.segments());
+                any = true;
+            }
+        }
+        if (any) {
+            st.set(n.getOutput(0), axis, new Layout(segs));
+        }
+    }
+
+    /**
+     * A Concat of one prunable input and zero blocks (e.g. the CIFAR ResNets' option-A shortcut,
+     * {@code Concat[zeros, x, zeros]} on the channel axis) is an index map: output channel
+     * {@code c + offset} copies channel {@code c} of the input, the zero channels copy nothing. The output
+     * gets a space of its own (coupled downstream, e.g. by the residual Add, to the block's output
+     * channels), independent of the input's: both sides are pruned separately and the map follows
+     * ({@link Edit.ZeroPadMap}). Returns whether the rule applied.
+     */
+    private static boolean zeroPadding(AnalysisState st, int index, NodeProto n, int axis) {
+        int source = -1;
+        long offset = 0;
+        long before = 0;
+        boolean zeros = false;
+        for (int k = 0; k < n.getInputCount(); k++) {
+            String in = n.getInput(k);
+            if (st.layout(in, axis) != null && source < 0) {
+                source = k;
+                offset = before;
+            } else if (st.graph.isZeros(in)) {
+                zeros = true;
+            } else {
+                return false;
+            }
+            before += st.dim(in, axis);
+        }
+        if (source < 0 || !zeros) {
+            return false;
+        }
+        String out = n.getOutput(0);
+        long len = st.dim(out, axis);
+        Layout lo = Layout.of(st.newSpace(len, what(n) + " output channels (zero-padded)"), len);
+        st.edit(new Edit.ZeroPadMap(index, source, axis, offset, st.layout(n.getInput(source), axis), lo));
+        st.set(out, axis, lo);
+        return true;
     }
 
     /** The part {@code [from, from+len)} of {@code l}; spaces cut in the middle are stopped and become fixed. */

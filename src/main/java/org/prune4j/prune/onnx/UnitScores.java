@@ -16,6 +16,8 @@ import org.prune4j.io.onnx.proto.Onnx.TensorProto;
  *       that consume the group's channels, with ‖X_c‖₂ over the calibration inputs;</li>
  *   <li>{@code random}: uniform scores from the seed (and the group id).</li>
  * </ul>
+ * With {@link GroupScore#SUM}, {@code l1}/{@code l2} are the plain Σ|w| / Σw² over the group's weight and bias
+ * slices (no square root, no normalisation, BatchNormalization's running statistics left out).
  */
 final class UnitScores {
     private UnitScores() {}
@@ -28,7 +30,9 @@ final class UnitScores {
         }
     }
 
-    static double[] score(GroupAnalysis.Group g, OnnxGraph graph, ImportanceMethod method, ActivationNorms acts, long seed) {
+    static double[] score(GroupAnalysis.Group g, OnnxGraph graph, ImportanceMethod method, GroupScore combine, ActivationNorms acts,
+            long seed) {
+        boolean sum = combine == GroupScore.SUM;
         int units = Math.toIntExact(g.units());
         double[] total = new double[units];
         if (method == ImportanceMethod.RANDOM) {
@@ -41,6 +45,9 @@ final class UnitScores {
         List<Edit.SliceConstant> slices = g.slices();
         for (Edit.SliceConstant s : slices) {
             if (method == ImportanceMethod.ACTIVATION && s.activation() == null) {
+                continue;
+            }
+            if (sum && runningStatistic(graph, s)) {
                 continue;
             }
             TensorProto t = graph.constants.get(s.tensor());
@@ -67,6 +74,12 @@ final class UnitScores {
                 }
                 off += seg.length();
             }
+            if (sum) {
+                for (int u = 0; u < units; u++) {
+                    total[u] += unit[u];
+                }
+                continue;
+            }
             if (method == ImportanceMethod.L2) {
                 for (int u = 0; u < units; u++) {
                     unit[u] = Math.sqrt(unit[u]);
@@ -83,6 +96,11 @@ final class UnitScores {
             }
         }
         return total;
+    }
+
+    /** Whether the slice is a BatchNormalization's running mean or variance (statistics, not weights). */
+    private static boolean runningStatistic(OnnxGraph graph, Edit.SliceConstant s) {
+        return graph.nodes.get(s.node()).getOpType().equals("BatchNormalization") && s.input() >= 3;
     }
 
     /** Σ|w| (or Σw²) over every index but {@code axis}, per position along {@code axis}. */

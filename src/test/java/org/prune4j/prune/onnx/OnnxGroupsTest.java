@@ -102,7 +102,7 @@ class OnnxGroupsTest {
     private static Map<Space, int[]> plan(AnalysedModel m, ImportanceMethod method, PruneTarget target, PruneScope scope, int roundTo) {
         Map<Integer, double[]> scores = new LinkedHashMap<>();
         for (GroupAnalysis.Group g : m.analysis.groups) {
-            scores.put(g.id(), UnitScores.score(g, m.graph, method, null, 7));
+            scores.put(g.id(), UnitScores.score(g, m.graph, method, GroupScore.NORMALISED, null, 7));
         }
         return UnitAllocation.allocate(m.analysis.groups, scores, m.cost, target, scope, roundTo);
     }
@@ -141,6 +141,30 @@ class OnnxGroupsTest {
         assertFalse(java.util.Arrays.equals(run(m.model, in), a), "pruning changed nothing");
         assertEquals(m.cost.parameters(AnalysedModel.counts(keep)), new CostModel(load(pruned, "p.onnx").analysis).parameters(Map.of()));
         assertEquals(m.cost.macs(AnalysedModel.counts(keep)), load(pruned, "p2.onnx").cost.macs(Map.of()));
+    }
+
+    @Test
+    void aConcatOfZeroBlocksIsAnIndexMapPrunedIndependentlyOnBothSides() {
+        AnalysedModel m = load(OnnxTestModels.zeroPaddedShortcut(), "shortcut.onnx");
+        List<GroupAnalysis.Group> groups = m.analysis.groups;
+        assertEquals(List.of(4L, 8L, 5L), groups.stream().map(GroupAnalysis.Group::units).toList(), m.stoppedBy().toString());
+        // conv a's channels reach the shortcut's input side only; the Add's group holds conv b's rows and conv c's columns
+        assertEquals(List.of("a.w[axis 0]", "a.b[axis 0]", "b.w[axis 1]"), tensors(groups.get(0)));
+        assertEquals(List.of("b.w[axis 0]", "b.b[axis 0]", "c.w[axis 1]"), tensors(groups.get(1)));
+        assertTrue(groups.get(0).edits().stream().anyMatch(e -> e instanceof Edit.ZeroPadMap z && z.offset() == 2));
+        Map<Space, int[]> keep = plan(m, ImportanceMethod.L1, new PruneTarget.ParameterRatio(0.4), PruneScope.LOCAL, 1);
+        assertTrue(keep.get(groups.get(0).root()).length < 4 && keep.get(groups.get(1).root()).length < 8);
+        ModelProto pruned = GraphSurgery.remove(m.analysis, keep);
+        List<String> ops = pruned.getGraph().getNodeList().stream().map(n -> n.getOpType()).toList();
+        assertTrue(ops.contains("Gather"), ops.toString());
+        assertFalse(ops.contains("ConstantOfShape"), "the unused zero block is dropped: " + ops);
+        Map<String, InputTensor> in = randomInput(new long[] {1, 3, 8, 8}, 3);
+        float[] a = run(pruned, in);
+        assertArrayEquals(run(GraphSurgery.mask(m.analysis, keep), in), a, 1e-5f);
+        assertFalse(java.util.Arrays.equals(run(m.model, in), a), "pruning changed nothing");
+        // nothing removed: the Concat and its zero blocks stay
+        List<String> untouched = GraphSurgery.remove(m.analysis, Map.of()).getGraph().getNodeList().stream().map(n -> n.getOpType()).toList();
+        assertEquals(m.model.getGraph().getNodeList().stream().map(n -> n.getOpType()).toList(), untouched);
     }
 
     @Test
@@ -226,17 +250,17 @@ class OnnxGroupsTest {
     void randomScoresDependOnTheSeedOnly() {
         AnalysedModel m = load(OnnxTestModels.cnn(false), "cnn.onnx");
         GroupAnalysis.Group g = m.analysis.groups.get(0);
-        assertArrayEquals(UnitScores.score(g, m.graph, ImportanceMethod.RANDOM, null, 1),
-                UnitScores.score(g, m.graph, ImportanceMethod.RANDOM, null, 1));
-        assertNotEquals(UnitScores.score(g, m.graph, ImportanceMethod.RANDOM, null, 1)[0],
-                UnitScores.score(g, m.graph, ImportanceMethod.RANDOM, null, 2)[0]);
+        assertArrayEquals(UnitScores.score(g, m.graph, ImportanceMethod.RANDOM, GroupScore.NORMALISED, null, 1),
+                UnitScores.score(g, m.graph, ImportanceMethod.RANDOM, GroupScore.NORMALISED, null, 1));
+        assertNotEquals(UnitScores.score(g, m.graph, ImportanceMethod.RANDOM, GroupScore.NORMALISED, null, 1)[0],
+                UnitScores.score(g, m.graph, ImportanceMethod.RANDOM, GroupScore.NORMALISED, null, 2)[0]);
     }
 
     @Test
     void l1ScoresSumTheNormalisedMagnitudesOfEverySlice() {
         AnalysedModel m = load(OnnxTestModels.transformer(), "block.onnx");
         GroupAnalysis.Group ffn = m.analysis.groups.get(1);
-        double[] s = UnitScores.score(ffn, m.graph, ImportanceMethod.L1, null, 0);
+        double[] s = UnitScores.score(ffn, m.graph, ImportanceMethod.L1, GroupScore.NORMALISED, null, 0);
         // by hand: neuron j owns column j of f1.w, f1.b[j] and row j of f2.w, each divided by its mean over neurons
         float[] f1 = OnnxTensors.toFloats(m.graph.constants.get("f1.w"));
         float[] b1 = OnnxTensors.toFloats(m.graph.constants.get("f1.b"));

@@ -39,6 +39,37 @@ public final class OnnxTestModels {
     }
 
     /**
+     * x[1,3,8,8] → conv a(4) → ReLU → Concat[zeros(2), ·, zeros(2)] (an option-A style shortcut, the zeros an
+     * initializer and a ConstantOfShape) added to conv b(8) of the same ReLU → ReLU → conv c(5) →
+     * GlobalAveragePool → Flatten → Gemm(3) = y.
+     */
+    public static ModelProto zeroPaddedShortcut() {
+        SplittableRandom r = new SplittableRandom(5);
+        OnnxGraphBuilder b = new OnnxGraphBuilder("shortcut")
+                .input("x", OnnxDataType.FLOAT, 1L, 3L, 8L, 8L)
+                .output("y", OnnxDataType.FLOAT, 1L, 3L);
+        conv(b, r, "a", 3, 4, 1);
+        conv(b, r, "b", 4, 8, 1);
+        conv(b, r, "c", 8, 5, 1);
+        b.initializer("fc.w", new long[] {3, 5}, random(r, 15, 0.5));
+        b.initializer("zeros", new long[] {1, 2, 8, 8}, new float[128]);
+        b.initializer("zeros.shape", new long[] {4}, new long[] {1, 2, 8, 8});
+        long[] pads = {1, 1, 1, 1};
+        b.node("Conv", List.of("x", "a.w", "a.b"), List.of("ca"), "pads", pads);
+        b.node("Relu", List.of("ca"), List.of("ra"));
+        b.node("ConstantOfShape", List.of("zeros.shape"), List.of("after"));
+        b.node("Concat", List.of("zeros", "ra", "after"), List.of("sc"), "axis", 1L);
+        b.node("Conv", List.of("ra", "b.w", "b.b"), List.of("cb"), "pads", pads);
+        b.node("Add", List.of("cb", "sc"), List.of("s"));
+        b.node("Relu", List.of("s"), List.of("rs"));
+        b.node("Conv", List.of("rs", "c.w", "c.b"), List.of("cc"), "pads", pads);
+        b.node("GlobalAveragePool", List.of("cc"), List.of("gap"));
+        b.node("Flatten", List.of("gap"), List.of("flat"));
+        b.node("Gemm", List.of("flat", "fc.w"), List.of("y"), "transB", 1L);
+        return b.build(17);
+    }
+
+    /**
      * x[N,3,8,8] → conv1(8)+BN+ReLU → conv2(8)+BN → + conv1 branch (residual) → ReLU → conv3(6) → depthwise(6)
      * → ReLU → MaxPool → GlobalAveragePool → Flatten → Gemm(4) = y. With {@code lrn}, conv1's output goes
      * through LRN (no rule) before conv2.
