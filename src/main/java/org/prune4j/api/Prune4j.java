@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import org.prune4j.pipeline.LlmPruneJob;
 import org.prune4j.pipeline.report.PruneReport;
 import org.prune4j.pipeline.report.ReportFiles;
+import org.prune4j.prune.structured.StructuredPruneJob;
+import org.prune4j.prune.structured.StructuredReport;
 
 /**
  * The entry point of the prune4j library: load a model, prune it, evaluate it, save it; or run a whole
@@ -56,10 +58,33 @@ public final class Prune4j {
 
     /** As {@link #run(Recipe)}, with progress lines going to {@code progress}. */
     public static PruneResult run(Recipe recipe, PrintStream progress) {
+        if (recipe.method().structured()) {
+            throw new org.prune4j.UserError("method.name " + recipe.method().name()
+                    + ": a structured method; run it with Prune4j.runStructured");
+        }
         PruneReport report = new LlmPruneJob(progress)
                 .withReportJson(r -> new PruneResult(recipe, r).toJson(true))
                 .run(JobSettings.settings(recipe));
         return new PruneResult(recipe, report);
+    }
+
+    /**
+     * Runs a recipe whose method is structured ({@code flap}, {@code wanda-sp}, {@code magnitude-sp},
+     * {@code taylor}, {@code block-influence}, {@code angular}): loads the model, calibrates, removes whole
+     * heads, neurons or layers, evaluates, saves the smaller model with its JSON report (which embeds the
+     * recipe). Progress goes to {@code progress}.
+     *
+     * @throws org.prune4j.UserError when an input is missing or bad, a setting does not fit the model, or the
+     *     recipe's method is not structured
+     */
+    public static StructuredResult runStructured(Recipe recipe, PrintStream progress) {
+        if (!recipe.method().structured()) {
+            throw new org.prune4j.UserError("method.name " + recipe.method().name() + ": not a structured method; use Prune4j.run");
+        }
+        StructuredReport report = new StructuredPruneJob(progress)
+                .withReportJson(r -> new StructuredResult(recipe, r).toJson(true))
+                .run(JobSettings.structuredIo(recipe), JobSettings.structuredSettings(recipe));
+        return new StructuredResult(recipe, report);
     }
 
     /** Where the JSON report of an output goes: beside a file ({@code FILE.report.json}), inside a directory ({@code prune4j_report.json}). */

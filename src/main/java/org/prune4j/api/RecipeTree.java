@@ -59,19 +59,23 @@ final class RecipeTree {
         ObjectNode method = root.putObject("method");
         MethodSettings m = r.method();
         method.put("name", m.name());
-        if (m.sparsity().contains(":")) {
+        if (m.sparsity() == null) {
+            // a structured method: its amount is a setting (ratio or layers)
+        } else if (m.sparsity().contains(":")) {
             method.put("sparsity", m.sparsity());
         } else {
             method.put("sparsity", Double.parseDouble(m.sparsity()));
         }
         m.settings().forEach((k, v) -> method.set(k, scalar(f, v)));
 
-        ObjectNode alloc = root.putObject("allocation");
-        AllocationSettings a = r.allocation();
-        alloc.put("name", a.name());
-        putIfSet(alloc, "owl_m", a.owlM());
-        putIfSet(alloc, "owl_lambda", a.owlLambda());
-        putIfSet(alloc, "min_density", a.minDensity());
+        if (!m.structured()) { // a structured method's allocation is its setting method.allocation
+            ObjectNode alloc = root.putObject("allocation");
+            AllocationSettings a = r.allocation();
+            alloc.put("name", a.name());
+            putIfSet(alloc, "owl_m", a.owlM());
+            putIfSet(alloc, "owl_lambda", a.owlLambda());
+            putIfSet(alloc, "min_density", a.minDensity());
+        }
 
         root.putObject("recovery").put("method", r.recovery().method());
 

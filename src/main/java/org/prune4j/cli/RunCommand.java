@@ -8,6 +8,7 @@ import org.prune4j.api.Prune4j;
 import org.prune4j.api.PruneResult;
 import org.prune4j.api.Recipe;
 import org.prune4j.api.RecipeFormat;
+import org.prune4j.api.StructuredResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -48,6 +49,15 @@ final class RunCommand implements Callable<Integer> {
         PrintStream stdout = System.out;
         if (printRecipe) {
             stdout.print(RecipeFormat.toYaml(r));
+            return 0;
+        }
+        if (r.method().structured()) {
+            StructuredResult result = Prune4j.runStructured(r, System.err);
+            if (json) {
+                stdout.println(result.toJson(false));
+            } else {
+                StructuredPruneLauncher.print(result.report(), stdout);
+            }
             return 0;
         }
         PruneResult result = Prune4j.run(r, System.err);

@@ -27,7 +27,6 @@ class PrintRecipeTest {
                 List.of("recover", "--model", "stories260K", "--method", "lora", "--train", missing, "--out", out),
                 List.of("prune", "--arch", "resnet20", "--model", missing, "--method", "l1", "--ratio", "0.5", "--out", out),
                 List.of("prune", "--onnx", missing, "--method", "l1", "--ratio", "0.5", "--out", out),
-                List.of("prune", "--model", "stories260K", "--method", "flap", "--ratio", "0.2", "--out", out),
                 List.of("train", "--out", out),
                 List.of("lottery", "--out", out));
         for (List<String> c : commands) {
