@@ -45,12 +45,13 @@ final class JobSettings {
 
     /** The method name, checked against the registry and lower-cased. */
     static String methodName(String name) {
-        String names = String.join(", ", PruningMethods.names()) + "; structured: " + StructuredMethod.names();
+        String names = String.join(", ", PruningMethods.names()) + "; structured: " + StructuredMethod.names()
+                + "; none (recovery only)";
         if (name == null || name.isBlank()) {
             throw new UserError("method.name: missing (" + names + ")");
         }
         String n = name.strip().toLowerCase(Locale.ROOT);
-        if (!PruningMethods.names().contains(n) && StructuredMethod.byName(n) == null) {
+        if (!PruningMethods.names().contains(n) && StructuredMethod.byName(n) == null && !n.equals(MethodSettings.NONE)) {
             throw new UserError("method.name " + name + ": unknown method (" + names + ")");
         }
         return n;
@@ -135,6 +136,13 @@ final class JobSettings {
 
     /** Checks that method, allocation and calibration fit together (the pipeline's own checks). */
     static void check(MethodSettings method, AllocationSettings allocation, CalibrationSettings calibration) {
+        if (!method.prunes()) {
+            if (!allocation.equals(AllocationSettings.uniform()) || !calibration.equals(CalibrationSettings.protocol())) {
+                throw new UserError("method.name none: prunes nothing; it takes no " + (calibration.equals(
+                        CalibrationSettings.protocol()) ? "allocation" : "calibration") + " section");
+            }
+            return;
+        }
         if (method.structured()) {
             if (!allocation.equals(AllocationSettings.uniform())) {
                 throw new UserError("allocation.name " + allocation.name() + ": structured methods take method.allocation"

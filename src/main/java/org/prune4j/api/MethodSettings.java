@@ -33,7 +33,12 @@ public record MethodSettings(String name, String sparsity, Map<String, Object> s
         name = JobSettings.methodName(name);
         StructuredMethod structured = StructuredMethod.byName(name);
         Map<String, Object> given = settings == null ? Map.of() : settings;
-        if (structured != null) {
+        if (name.equals(NONE)) {
+            if (sparsity != null || !given.isEmpty()) {
+                throw new UserError("method.name none: prunes nothing and takes no settings (method."
+                        + (sparsity != null ? "sparsity" : given.keySet().iterator().next()) + ")");
+            }
+        } else if (structured != null) {
             if (sparsity != null) {
                 throw new UserError("method.sparsity: " + name + " removes whole units; give method.ratio"
                         + (structured.removesWidth() ? "" : " or method.layers") + " instead");
@@ -47,6 +52,19 @@ public record MethodSettings(String name, String sparsity, Map<String, Object> s
             settings = JobSettings.methodSettings(name, given);
         }
         settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+    }
+
+    /** The method name of a recipe that prunes nothing (it only recovers the model it names). */
+    public static final String NONE = "none";
+
+    /** No pruning: the recipe recovers its model as it is (what {@code prune4j recover} runs). */
+    public static MethodSettings none() {
+        return new MethodSettings(NONE, null, Map.of());
+    }
+
+    /** False for {@code none}. */
+    public boolean prunes() {
+        return !name.equals(NONE);
     }
 
     /** True for a structured method (no sparsity; whole units removed). */

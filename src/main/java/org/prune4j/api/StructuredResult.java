@@ -21,10 +21,21 @@ public final class StructuredResult {
 
     private final Recipe recipe;
     private final StructuredReport report;
+    private final RecoveryResult recovery;
 
     StructuredResult(Recipe recipe, StructuredReport report) {
+        this(recipe, report, null);
+    }
+
+    StructuredResult(Recipe recipe, StructuredReport report, RecoveryResult recovery) {
         this.recipe = recipe;
         this.report = report;
+        this.recovery = recovery;
+    }
+
+    /** What recovery after pruning did, when the recipe has a {@code recovery} method; the output is then the recovered model. */
+    public Optional<RecoveryResult> recovery() {
+        return Optional.ofNullable(recovery);
     }
 
     /** The recipe that was run; running it again gives the same output, bit for bit. */
@@ -39,7 +50,7 @@ public final class StructuredResult {
 
     /** Where the pruned model was written, if it was. */
     public Optional<Path> output() {
-        return Optional.ofNullable(report.output()).map(Path::of);
+        return Optional.ofNullable(recovery != null ? recipe.output().path() : report.output()).map(Path::of);
     }
 
     /** The perplexity before pruning, if evaluated. */
@@ -55,6 +66,12 @@ public final class StructuredResult {
     /** The report as JSON (snake_case keys, the recipe under {@code recipe}), indented or on one line. */
     public String toJson(boolean indent) {
         ObjectNode node = JSON.valueToTree(report);
+        if (recovery != null) { // the output is the recovered model; the pruned one went to a scratch folder
+            String out = recipe.output().path();
+            node.put("output", out);
+            node.put("file_bytes_after", recovery.outputBytes());
+            node.set("recovery", recovery.tree());
+        }
         node.set("recipe", RecipeFormat.toTree(recipe));
         try {
             return JSON.copy().configure(SerializationFeature.INDENT_OUTPUT, indent).writeValueAsString(node);

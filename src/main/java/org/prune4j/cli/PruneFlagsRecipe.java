@@ -87,11 +87,11 @@ final class PruneFlagsRecipe {
                 new OutputSettings(c.out == null ? null : absolute(c.out), c.format));
     }
 
-    private static String absolute(Path p) {
+    static String absolute(Path p) {
         return p.toAbsolutePath().normalize().toString();
     }
 
-    private static String absoluteIds(String spec) {
+    static String absoluteIds(String spec) {
         if (spec == null) {
             return null;
         }

@@ -8,6 +8,7 @@ import org.prune4j.api.Prune4j;
 import org.prune4j.api.PruneResult;
 import org.prune4j.api.Recipe;
 import org.prune4j.api.RecipeFormat;
+import org.prune4j.api.RecoveryResult;
 import org.prune4j.api.StructuredResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,12 +52,22 @@ final class RunCommand implements Callable<Integer> {
             stdout.print(RecipeFormat.toYaml(r));
             return 0;
         }
+        if (!r.method().prunes()) {
+            RecoveryResult result = Prune4j.recover(r, System.err);
+            if (json) {
+                stdout.println(result.toJson(false));
+            } else {
+                RecoverCommand.print(result.report(), stdout);
+            }
+            return 0;
+        }
         if (r.method().structured()) {
             StructuredResult result = Prune4j.runStructured(r, System.err);
             if (json) {
                 stdout.println(result.toJson(false));
             } else {
                 StructuredPruneLauncher.print(result.report(), stdout);
+                result.recovery().ifPresent(rec -> RecoverCommand.print(rec.report(), stdout));
             }
             return 0;
         }
@@ -65,6 +76,7 @@ final class RunCommand implements Callable<Integer> {
             stdout.println(result.toJson(false));
         } else {
             PruneCommand.printSummary(result, stdout);
+            result.recovery().ifPresent(rec -> RecoverCommand.print(rec.report(), stdout));
         }
         return 0;
     }

@@ -24,7 +24,6 @@ class PrintRecipeTest {
         List<List<String>> commands = List.of(
                 List.of("eval", "--model", "stories260K", "--text", missing),
                 List.of("generate", "--model", "stories260K"),
-                List.of("recover", "--model", "stories260K", "--method", "lora", "--train", missing, "--out", out),
                 List.of("prune", "--arch", "resnet20", "--model", missing, "--method", "l1", "--ratio", "0.5", "--out", out),
                 List.of("prune", "--onnx", missing, "--method", "l1", "--ratio", "0.5", "--out", out),
                 List.of("train", "--out", out),
