@@ -103,19 +103,29 @@ final class RecoveryStage {
             Recipe pruning = new Recipe(recipe.model(), recipe.calibration(), recipe.method(), recipe.allocation(),
                     RecoverySettings.none(), recipe.evaluation(), new OutputSettings(pruned.toString(), recipe.output().format()));
             T result = prune.apply(pruning);
-            String teacher = recipe.recovery().teacher() != null ? recipe.recovery().teacher()
-                    : recipe.recovery().method().equals("distill") ? recipe.model().path() : null;
             Path target = out != null ? out : scratch.path().resolve("recovered").resolve(name);
             java.nio.file.Files.createDirectories(target.getParent());
-            Long[] bytes = new Long[1]; // measured when the model is written, before any report beside it
-            RecoveryReport report = new RecoveryJob(log).withReportJson(r -> {
-                bytes[0] = out == null ? null : ReportBuilder.sizeOnDisk(out);
-                return json.apply(result, new RecoveryResult(null, r, bytes[0]));
-            }).run(io(recipe, pruned.toString(), teacher, target), settings(recipe.recovery()));
-            return new Staged<>(result, new RecoveryResult(null, report, bytes[0]));
+            RecoveryResult recovered = recoverFile(recipe, pruned, target, out != null, log, rec -> json.apply(result, rec));
+            return new Staged<>(result, recovered);
         } catch (java.io.IOException e) {
             throw new UserError("cannot create a scratch folder for recovery: " + e.getMessage());
         }
+    }
+
+    /**
+     * Recovers the pruned model at {@code pruned} into {@code target} with the recipe's recovery and
+     * evaluation (the teacher of distill defaults to the recipe's model); {@code json} gives the report file.
+     */
+    static RecoveryResult recoverFile(Recipe recipe, Path pruned, Path target, boolean kept, PrintStream log,
+            Function<RecoveryResult, String> json) {
+        String teacher = recipe.recovery().teacher() != null ? recipe.recovery().teacher()
+                : recipe.recovery().method().equals("distill") ? recipe.model().path() : null;
+        Long[] bytes = new Long[1]; // measured when the model is written, before any report beside it
+        RecoveryReport report = new RecoveryJob(log).withReportJson(r -> {
+            bytes[0] = kept ? ReportBuilder.sizeOnDisk(target) : null;
+            return json.apply(new RecoveryResult(null, r, bytes[0]));
+        }).run(io(recipe, pruned.toString(), teacher, target), settings(recipe.recovery()));
+        return new RecoveryResult(null, report, bytes[0]);
     }
 
     /** The job's inputs and output: the model to recover, the training data, the recipe's evaluation. */

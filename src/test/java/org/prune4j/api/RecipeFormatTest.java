@@ -42,7 +42,15 @@ class RecipeFormatTest {
                 new OutputSettings("/out/short.bin", null));
         Recipe taylor = new Recipe(ModelSettings.of("stories260K"), null,
                 MethodSettings.structured("taylor", java.util.Map.of("ratio", 0.2, "taylor", "vector")), null, null, null, null);
-        return List.of(owl, sparseGpt, global, flap, layers, taylor);
+        Recipe recovered = new Recipe(ModelSettings.of("stories260K"), null, MethodSettings.of("wanda", "2:4"), null,
+                RecoverySettings.builder("distill").student("lora").targets("q", "v").adapters(4, 8, 0.1).distillation(1.5, 0.2)
+                        .trainText("/data/train.txt").seqlen(64).epochs(2).batch(4, 2).schedule(0.01, 5, 0.2)
+                        .regularisation(0.01, 0.5).seed(3).validation(0.1, 10, 2).build(),
+                null, new OutputSettings("/out/r.bin", null));
+        Recipe recoverOnly = Recipe.builder().model("/m/pruned.bin")
+                .recovery(RecoverySettings.builder("norms-biases").trainIds("/data/ids.safetensors:ids").steps(5).teacher("stories260K")
+                        .build()).output(Path.of("/out/rec.bin")).build();
+        return List.of(owl, sparseGpt, global, flap, layers, taylor, recovered, recoverOnly);
     }
 
     @Test
@@ -122,7 +130,16 @@ class RecipeFormatTest {
         assertError("model: {path: m}\nmethod: {name: pruneall, sparsity: 0.5}\n", "method.name pruneall: unknown method");
         assertError("model: {path: m}\n", "method: missing");
         assertError("method: {name: wanda, sparsity: 0.5}\n", "model: missing");
-        assertError("model: {path: m}\nmethod: {name: wanda, sparsity: 0.5}\nrecovery: {method: lora}\n", "not supported yet");
+        assertError("model: {path: m}\nmethod: {name: wanda, sparsity: 0.5}\nrecovery: {method: lora}\n",
+                "recovery: give train_text or train_ids");
+        assertError("model: {path: m}\nmethod: {name: wanda, sparsity: 0.5}\nrecovery: {method: none, steps: 3}\n",
+                "recovery.steps: recovery.method none does not take this setting");
+        assertError("model: {path: m}\nmethod: {name: wanda, sparsity: 0.5}\nrecovery: {method: distill, train_ids: x, steps: 1,"
+                + " student: distill}\n", "recovery.student distill");
+        assertError("model: {path: m}\nmethod: {name: wanda, sparsity: 0.5}\nrecovery: {method: lora, train_ids: x, steps: 1,"
+                + " targets: \"q,x\"}\n", "recovery.targets x: unknown target");
+        assertError("model: {path: m}\nmethod: {name: none, sparsity: 0.5}\nrecovery: {method: lora, train_ids: x, steps: 1}\n",
+                "method.name none: prunes nothing");
         assertError("model: {path: m}\nmethod: {name: wanda, sparsity: 0.5}\ncalibration: {text: a.txt, ids: b.safetensors}\n",
                 "calibration: give text or ids, not both");
         assertError("model: {path: m}\nmethod: {name: magnitude, sparsity: 0.5}\nallocation: {name: owl}\n", "owl");

@@ -43,11 +43,7 @@ public final class StructuredRecipeKeys {
 
     /** The keys {@code method} takes. */
     public static List<String> keys(StructuredMethod method) {
-        List<String> keys = new java.util.ArrayList<>(List.of("ratio"));
-        if (!method.removesWidth()) {
-            keys.add("layers");
-        }
-        keys.add("units");
+        List<String> keys = new java.util.ArrayList<>(List.of("ratio", "layers", "units")); // layers: refused by width methods
         if (method.removesWidth()) {
             keys.add("allocation");
             keys.add("round_to");
