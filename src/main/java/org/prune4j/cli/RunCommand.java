@@ -18,6 +18,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs a recipe: the model, calibration, method with all its settings, allocation, recovery, "
                 + "evaluation and output of a pruning run, in YAML (see docs/recipes.md).",
+            "Structured methods (method.name flap, ...) and a recovery section (fine-tuning after pruning, as prune4j recover) "
+                + "run too; method.name none only recovers the model (what prune4j recover --print-recipe writes).",
             "prune4j prune --print-recipe writes one; every report embeds the recipe it ran (--from-report), and "
                 + "running it again writes the same bytes and measures the same perplexities.",
             "Relative paths in a recipe are resolved against the current directory."})
