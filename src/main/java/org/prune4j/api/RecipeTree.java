@@ -109,7 +109,7 @@ final class RecipeTree {
         putIfSet(model, "tokenizer", r.model().tokenizer());
         model.put("residency", r.model().residency());
 
-        ObjectNode calib = root.putObject("calibration");
+        ObjectNode calib = r.method().prunes() ? root.putObject("calibration") : f.objectNode(); // none: no calibration
         CalibrationSettings c = r.calibration();
         putIfSet(calib, "text", c.text());
         putIfSet(calib, "ids", c.ids());
@@ -130,7 +130,7 @@ final class RecipeTree {
         }
         m.settings().forEach((k, v) -> method.set(k, scalar(f, v)));
 
-        if (!m.structured()) { // a structured method's allocation is its setting method.allocation
+        if (!m.structured() && m.prunes()) { // a structured method's allocation is its setting method.allocation
             ObjectNode alloc = root.putObject("allocation");
             AllocationSettings a = r.allocation();
             alloc.put("name", a.name());
