@@ -22,6 +22,10 @@ import org.prune4j.prune.SparsityPattern;
 import org.prune4j.prune.method.MethodOptions;
 import org.prune4j.prune.method.PruningMethod;
 import org.prune4j.prune.method.PruningMethods;
+import org.prune4j.prune.structured.StructuredMethod;
+import org.prune4j.prune.structured.StructuredPruneJob;
+import org.prune4j.prune.structured.StructuredRecipeKeys;
+import org.prune4j.prune.structured.StructuredSettings;
 
 /**
  * The one place that maps the API's settings (a {@link Recipe} and its sections) to the pipeline's
@@ -41,12 +45,13 @@ final class JobSettings {
 
     /** The method name, checked against the registry and lower-cased. */
     static String methodName(String name) {
-        String names = String.join(", ", PruningMethods.names());
+        String names = String.join(", ", PruningMethods.names()) + "; structured: " + StructuredMethod.names()
+                + "; none (recovery only)";
         if (name == null || name.isBlank()) {
             throw new UserError("method.name: missing (" + names + ")");
         }
         String n = name.strip().toLowerCase(Locale.ROOT);
-        if (!PruningMethods.names().contains(n)) {
+        if (!PruningMethods.names().contains(n) && StructuredMethod.byName(n) == null && !n.equals(MethodSettings.NONE)) {
             throw new UserError("method.name " + name + ": unknown method (" + names + ")");
         }
         return n;
@@ -131,8 +136,41 @@ final class JobSettings {
 
     /** Checks that method, allocation and calibration fit together (the pipeline's own checks). */
     static void check(MethodSettings method, AllocationSettings allocation, CalibrationSettings calibration) {
-        pruning(method, allocation);
+        if (!method.prunes()) {
+            if (!allocation.equals(AllocationSettings.uniform()) || !calibration.equals(CalibrationSettings.protocol())) {
+                throw new UserError("method.name none: prunes nothing; it takes no " + (calibration.equals(
+                        CalibrationSettings.protocol()) ? "allocation" : "calibration") + " section");
+            }
+            return;
+        }
+        if (method.structured()) {
+            if (!allocation.equals(AllocationSettings.uniform())) {
+                throw new UserError("allocation.name " + allocation.name() + ": structured methods take method.allocation"
+                        + " (uniform or adaptive) and no allocation section");
+            }
+        } else {
+            pruning(method, allocation);
+        }
         calibration(calibration);
+    }
+
+    /** The structured job's settings for a recipe whose method is structured. */
+    static StructuredSettings structuredSettings(Recipe r) {
+        return StructuredRecipeKeys.fromMap(StructuredMethod.byName(r.method().name()), r.method().settings(),
+                r.calibration().batch());
+    }
+
+    /** Where the structured job of a recipe reads and writes (output.format as --format); refuses streaming. */
+    static StructuredPruneJob.Io structuredIo(Recipe r) {
+        if (r.model().residency().equals("streamed")) {
+            throw new UserError("model.residency streamed: not supported yet for structured methods (they hold the model"
+                    + " in memory; use auto or resident)");
+        }
+        CalibrationSettings c = r.calibration();
+        EvaluationSettings e = r.evaluation();
+        return new StructuredPruneJob.Io(r.model().path(), path(r.model().tokenizer()), path(c.text()), ids(c.ids()),
+                c.nsamples(), c.seqlen(), c.seed(), path(e.text()), ids(e.ids()), e.seqlen(), e.maxWindows(),
+                path(r.output().path()), r.output().format());
     }
 
     /** The pipeline's settings for a whole recipe. */

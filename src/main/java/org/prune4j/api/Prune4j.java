@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import org.prune4j.pipeline.LlmPruneJob;
 import org.prune4j.pipeline.report.PruneReport;
 import org.prune4j.pipeline.report.ReportFiles;
+import org.prune4j.prune.structured.StructuredPruneJob;
+import org.prune4j.prune.structured.StructuredReport;
 
 /**
  * The entry point of the prune4j library: load a model, prune it, evaluate it, save it; or run a whole
@@ -17,8 +19,10 @@ import org.prune4j.pipeline.report.ReportFiles;
  *     pruned.save(Path.of("pruned.bin"));
  * }
  * }</pre>
- * Recovery after pruning will be a further step between {@code prune} and {@code save}; recipes already
- * hold its slot ({@link RecoverySettings}).
+ * Recovery fine-tuning ({@link RecoverySettings}: LoRA, mask-preserving LoRA, norms/biases, full,
+ * distillation) runs after pruning when a recipe has a {@code recovery} section, or on its own
+ * ({@link #recover}), through the same job as {@code prune4j recover}; {@link PrunedModel#recover} recovers
+ * a model pruned through the API.
  */
 public final class Prune4j {
     private Prune4j() {}
@@ -56,10 +60,66 @@ public final class Prune4j {
 
     /** As {@link #run(Recipe)}, with progress lines going to {@code progress}. */
     public static PruneResult run(Recipe recipe, PrintStream progress) {
+        if (recipe.method().structured() || !recipe.method().prunes()) {
+            throw new org.prune4j.UserError("method.name " + recipe.method().name() + ": run it with Prune4j."
+                    + (recipe.method().prunes() ? "runStructured" : "recover"));
+        }
+        if (recipe.recovery().recovers()) {
+            RecoveryStage.Staged<PruneReport> staged = RecoveryStage.pruneThenRecover(recipe,
+                    r -> new LlmPruneJob(progress).run(JobSettings.settings(r)), progress,
+                    (p, rec) -> new PruneResult(recipe, p, rec).toJson(true));
+            PruneResult result = new PruneResult(recipe, staged.pruned(), staged.recovery());
+            result.output().ifPresent(o -> ReportFiles.write(result.toJson(true), o));
+            return result;
+        }
         PruneReport report = new LlmPruneJob(progress)
                 .withReportJson(r -> new PruneResult(recipe, r).toJson(true))
                 .run(JobSettings.settings(recipe));
         return new PruneResult(recipe, report);
+    }
+
+    /**
+     * Runs a recipe that only recovers (method {@code none}, what {@code prune4j recover} runs): fine-tunes the
+     * recipe's model as its {@code recovery} section says, evaluates before and after, writes the recovered
+     * model to {@code output.path} with its report (which embeds the recipe).
+     *
+     * @throws org.prune4j.UserError when an input is missing or bad or a setting does not fit the model
+     */
+    public static RecoveryResult recover(Recipe recipe, PrintStream progress) {
+        if (recipe.method().prunes()) {
+            throw new org.prune4j.UserError("method.name " + recipe.method().name() + ": the recipe prunes; run it with Prune4j."
+                    + (recipe.method().structured() ? "runStructured" : "run") + " (its recovery runs after pruning)");
+        }
+        return new RecoveryResult(recipe, RecoveryStage.recoverModel(recipe, progress,
+                r -> new RecoveryResult(recipe, r).toJson(true)));
+    }
+
+    /**
+     * Runs a recipe whose method is structured ({@code flap}, {@code wanda-sp}, {@code magnitude-sp},
+     * {@code taylor}, {@code block-influence}, {@code angular}): loads the model, calibrates, removes whole
+     * heads, neurons or layers, evaluates, saves the smaller model with its JSON report (which embeds the
+     * recipe). Progress goes to {@code progress}.
+     *
+     * @throws org.prune4j.UserError when an input is missing or bad, a setting does not fit the model, or the
+     *     recipe's method is not structured
+     */
+    public static StructuredResult runStructured(Recipe recipe, PrintStream progress) {
+        if (!recipe.method().structured()) {
+            throw new org.prune4j.UserError("method.name " + recipe.method().name() + ": not a structured method; use Prune4j."
+                    + (recipe.method().prunes() ? "run" : "recover"));
+        }
+        if (recipe.recovery().recovers()) {
+            RecoveryStage.Staged<StructuredReport> staged = RecoveryStage.pruneThenRecover(recipe,
+                    r -> new StructuredPruneJob(progress).run(JobSettings.structuredIo(r), JobSettings.structuredSettings(r)),
+                    progress, (p, rec) -> new StructuredResult(recipe, p, rec).toJson(true));
+            StructuredResult result = new StructuredResult(recipe, staged.pruned(), staged.recovery());
+            result.output().ifPresent(o -> ReportFiles.write(result.toJson(true), o));
+            return result;
+        }
+        StructuredReport report = new StructuredPruneJob(progress)
+                .withReportJson(r -> new StructuredResult(recipe, r).toJson(true))
+                .run(JobSettings.structuredIo(recipe), JobSettings.structuredSettings(recipe));
+        return new StructuredResult(recipe, report);
     }
 
     /** Where the JSON report of an output goes: beside a file ({@code FILE.report.json}), inside a directory ({@code prune4j_report.json}). */

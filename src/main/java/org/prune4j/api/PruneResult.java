@@ -23,10 +23,21 @@ public final class PruneResult {
 
     private final Recipe recipe;
     private final PruneReport report;
+    private final RecoveryResult recovery;
 
     PruneResult(Recipe recipe, PruneReport report) {
+        this(recipe, report, null);
+    }
+
+    PruneResult(Recipe recipe, PruneReport report, RecoveryResult recovery) {
         this.recipe = recipe;
         this.report = report;
+        this.recovery = recovery;
+    }
+
+    /** What recovery after pruning did, when the recipe has a {@code recovery} method; the output is then the recovered model. */
+    public Optional<RecoveryResult> recovery() {
+        return Optional.ofNullable(recovery);
     }
 
     /** The recipe that was run; running it again gives the same output, bit for bit. */
@@ -41,7 +52,7 @@ public final class PruneResult {
 
     /** Where the pruned model was written, if it was. */
     public Optional<Path> output() {
-        return Optional.ofNullable(report.output()).map(Path::of);
+        return Optional.ofNullable(recovery != null ? recipe.output().path() : report.output()).map(Path::of);
     }
 
     /** The output format ({@code hf}, {@code llama2c}), if saved. */
@@ -61,6 +72,9 @@ public final class PruneResult {
 
     /** Size of the written model on disk, if saved. */
     public Optional<Long> outputBytes() {
+        if (recovery != null) {
+            return Optional.ofNullable(recovery.outputBytes());
+        }
         return Optional.ofNullable(report.outputBytes());
     }
 
@@ -152,6 +166,12 @@ public final class PruneResult {
     /** The report as JSON (snake_case keys, the recipe under {@code recipe}), indented or on one line. */
     public String toJson(boolean indent) {
         ObjectNode node = JSON.valueToTree(report);
+        if (recovery != null) { // the output is the recovered model; the pruned one went to a scratch folder
+            String out = recipe.output().path();
+            node.put("output", out);
+            node.put("output_bytes", recovery.outputBytes());
+            node.set("recovery", recovery.tree());
+        }
         node.set("recipe", RecipeFormat.toTree(recipe));
         try {
             return JSON.copy().configure(SerializationFeature.INDENT_OUTPUT, indent).writeValueAsString(node);

@@ -2,6 +2,7 @@ package org.prune4j.api;
 
 import java.nio.file.Path;
 import org.prune4j.UserError;
+import org.prune4j.io.ScratchDirectory;
 import org.prune4j.pipeline.evaluate.Evaluation;
 import org.prune4j.pipeline.evaluate.EvaluationRows;
 import org.prune4j.pipeline.load.WorkingModel;
@@ -12,7 +13,7 @@ import org.prune4j.pipeline.save.OutputTarget;
 
 /**
  * A model pruned by {@link LanguageModel#prune}: evaluate it, save it, read what pruning did
- * ({@link #result()}). Recovery, when it comes, is a step between pruning and saving. Close it to free its
+ * ({@link #result()}), recover it ({@link #recover}). Close it to free its
  * weights (and its scratch folder when streamed).
  */
 public final class PrunedModel implements AutoCloseable {
@@ -74,6 +75,33 @@ public final class PrunedModel implements AutoCloseable {
                 recipe.evaluation(), output);
         ReportFiles.write(result().toJson(true), path);
         return path;
+    }
+
+    /**
+     * Fine-tunes the pruned model to win back quality (LoRA, mask-preserving LoRA, norms/biases, full,
+     * distillation from the model it was pruned from) through the same job as {@code prune4j recover}, and
+     * writes the recovered model to {@code out} with its report, whose recipe (this pruning, then this
+     * recovery) replays the run with {@link Prune4j#run(Recipe)}. This pruned model is left as it was.
+     *
+     * @param recovery the method and its training settings (not {@code none})
+     * @param evaluation the rows whose perplexity is measured before and after recovery
+     * @param out where the recovered model goes (a {@code .bin} file is llama2c, else the input's format)
+     * @throws UserError when a setting does not fit the model or the training data is missing or bad
+     */
+    public RecoveryResult recover(RecoverySettings recovery, EvaluationSettings evaluation, Path out) {
+        if (!recovery.recovers()) {
+            throw new UserError("recovery.method none: nothing to recover; give a recovery method");
+        }
+        Recipe whole = new Recipe(recipe.model(), recipe.calibration(), recipe.method(), recipe.allocation(), recovery,
+                evaluation, OutputSettings.to(out.toAbsolutePath()));
+        Path target = out.toAbsolutePath();
+        try (ScratchDirectory scratch = ScratchDirectory.create(target.getParent(), ".prune4j-recover-")) {
+            Path pruned = scratch.path().resolve(target.getFileName());
+            OutputTarget.resolve(new OutputSpec(pruned, null), origin.source().checkpoint()).write(model.checkpoint());
+            RecoveryResult r = RecoveryStage.recoverFile(whole, pruned, target, true, System.err,
+                    rec -> new RecoveryResult(whole, rec.report()).toJson(true));
+            return new RecoveryResult(whole, r.report(), r.outputBytes());
+        }
     }
 
     /** Frees the pruned weights (and deletes the scratch folder of a streamed model). */

@@ -17,7 +17,8 @@ import org.prune4j.UserError;
  * @param calibration the calibration data
  * @param method the pruning method and its settings
  * @param allocation how the sparsity is spread over the matrices
- * @param recovery recovery after pruning (only {@code none} today)
+ * @param recovery recovery fine-tuning after pruning ({@code none} by default); with method {@code none} the
+ *     recipe only recovers its model
  * @param evaluation the perplexity measured before and after
  * @param output where the pruned model and its report go
  */
@@ -34,10 +35,13 @@ public record Recipe(ModelSettings model, CalibrationSettings calibration, Metho
         }
         calibration = calibration == null ? CalibrationSettings.protocol() : calibration;
         allocation = allocation == null ? AllocationSettings.uniform() : allocation;
-        recovery = recovery == null ? RecoverySettings.none() : recovery;
+        recovery = RecoverySettings.checked(recovery == null ? RecoverySettings.none() : recovery);
         evaluation = evaluation == null ? EvaluationSettings.protocol() : evaluation;
         output = output == null ? OutputSettings.none() : output;
         JobSettings.check(method, allocation, calibration);
+        if (!method.prunes() && !recovery.recovers()) {
+            throw new UserError("method.name none and recovery.method none: nothing to run");
+        }
     }
 
     /** The recipe that prunes {@code model} with {@code prune}, evaluates with {@code evaluation} and saves to {@code output}. */
@@ -56,7 +60,7 @@ public record Recipe(ModelSettings model, CalibrationSettings calibration, Metho
         return new Recipe(model, calibration, method, allocation, recovery, evaluation, OutputSettings.to(path));
     }
 
-    /** A builder: {@link Builder#model} and {@link Builder#prune} are required. */
+    /** A builder: {@link Builder#model} is required, and {@link Builder#prune} or {@link Builder#recovery} or both. */
     public static Builder builder() {
         return new Builder();
     }
@@ -67,8 +71,15 @@ public record Recipe(ModelSettings model, CalibrationSettings calibration, Metho
         private PruneSettings prune;
         private EvaluationSettings evaluation = EvaluationSettings.protocol();
         private OutputSettings output = OutputSettings.none();
+        private RecoverySettings recovery = RecoverySettings.none();
 
         private Builder() {}
+
+        /** Recovery fine-tuning after pruning (or of the model itself, when no pruning is given). */
+        public Builder recovery(RecoverySettings recovery) {
+            this.recovery = recovery;
+            return this;
+        }
 
         /** The model: a bundled name, a llama2.c file or a Hugging Face directory. */
         public Builder model(String path) {
@@ -106,10 +117,13 @@ public record Recipe(ModelSettings model, CalibrationSettings calibration, Metho
          * @throws UserError naming the setting when one is missing or the settings do not fit together
          */
         public Recipe build() {
-            if (prune == null) {
-                throw new UserError("method: missing; give the pruning settings");
+            if (prune == null && !recovery.recovers()) {
+                throw new UserError("method: missing; give the pruning settings (or a recovery)");
             }
-            return of(model, prune, evaluation, output);
+            if (prune == null) {
+                return new Recipe(model, null, MethodSettings.none(), null, recovery, evaluation, output);
+            }
+            return new Recipe(model, prune.calibration(), prune.method(), prune.allocation(), recovery, evaluation, output);
         }
     }
 }

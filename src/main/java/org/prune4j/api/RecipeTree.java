@@ -23,7 +23,7 @@ final class RecipeTree {
         }
         Node calib = root.section("calibration", List.of("text", "ids", "nsamples", "seqlen", "seed", "batch"));
         Node alloc = root.section("allocation", List.of("name", "owl_m", "owl_lambda", "min_density"));
-        Node recovery = root.section("recovery", List.of("method"));
+        Node recovery = root.section("recovery", RECOVERY_KEYS);
         Node eval = root.section("evaluation", List.of("text", "ids", "seqlen", "max_windows"));
         Node output = root.section("output", List.of("path", "format"));
         return new Recipe(
@@ -34,10 +34,72 @@ final class RecipeTree {
                 new MethodSettings(method.text("name"), method.textOrNumber("sparsity"), method.scalarsExcept("name", "sparsity")),
                 alloc == null ? null : new AllocationSettings(alloc.text("name") == null ? "uniform" : alloc.text("name"),
                         alloc.number("owl_m"), alloc.number("owl_lambda"), alloc.number("min_density")),
-                recovery == null ? null : new RecoverySettings(recovery.text("method") == null ? "none" : recovery.text("method")),
+                recovery == null ? null : recovery(recovery),
                 eval == null ? null : new EvaluationSettings(eval.text("text"), eval.text("ids"), eval.integer("seqlen", 0),
                         eval.integer("max_windows", 0)),
                 output == null ? null : new OutputSettings(output.text("path"), output.text("format")));
+    }
+
+    private static final List<String> RECOVERY_KEYS = List.of("method", "student", "targets", "rank", "alpha", "dropout",
+            "teacher", "temperature", "hidden_mse", "train_text", "train_ids", "seqlen", "steps", "epochs", "batch", "accumulate",
+            "lr", "warmup", "min_lr_factor", "weight_decay", "clip", "seed", "val_fraction", "eval_every", "patience");
+
+    private static RecoverySettings recovery(Node n) {
+        String method = n.text("method") == null ? "none" : n.text("method");
+        String targets = n.text("targets");
+        RecoverySettings.Builder b = RecoverySettings.builder(method);
+        if (method.strip().equalsIgnoreCase("none")) {
+            for (Iterator<String> it = n.node().fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (!k.equals("method")) {
+                    throw new UserError("recovery." + k + ": recovery.method none does not take this setting");
+                }
+            }
+            return b.build();
+        }
+        return RecoverySettings.checked(new RecoverySettings(method, n.text("student"),
+                targets == null ? null : java.util.Arrays.stream(targets.split(",")).map(String::strip).filter(t -> !t.isEmpty()).toList(),
+                n.integer("rank"), n.number("alpha"), n.number("dropout"), n.text("teacher"), n.number("temperature"),
+                n.number("hidden_mse"), n.text("train_text"), n.text("train_ids"), n.integer("seqlen", 0),
+                n.longInteger("steps", 0), n.integer("epochs", 0), n.integer("batch", RecoverySettings.Defaults.BATCH),
+                n.integer("accumulate", RecoverySettings.Defaults.ACCUMULATE), n.number("lr", RecoverySettings.Defaults.LR),
+                n.longInteger("warmup", 0), n.number("min_lr_factor", RecoverySettings.Defaults.MIN_LR_FACTOR),
+                n.number("weight_decay", 0), n.number("clip", RecoverySettings.Defaults.CLIP), n.longInteger("seed", 0),
+                n.number("val_fraction", RecoverySettings.Defaults.VAL_FRACTION), n.longInteger("eval_every", 0),
+                n.integer("patience", 0)));
+    }
+
+    private static void writeRecovery(ObjectNode out, RecoverySettings r) {
+        out.put("method", r.method());
+        if (!r.recovers()) {
+            return;
+        }
+        putIfSet(out, "student", r.student());
+        putIfSet(out, "targets", r.targets() == null ? null : String.join(",", r.targets()));
+        if (r.rank() != null) {
+            out.put("rank", r.rank());
+        }
+        putIfSet(out, "alpha", r.alpha());
+        putIfSet(out, "dropout", r.dropout());
+        putIfSet(out, "teacher", r.teacher());
+        putIfSet(out, "temperature", r.temperature());
+        putIfSet(out, "hidden_mse", r.hiddenMse());
+        putIfSet(out, "train_text", r.trainText());
+        putIfSet(out, "train_ids", r.trainIds());
+        out.put("seqlen", r.seqlen());
+        out.put("steps", r.steps());
+        out.put("epochs", r.epochs());
+        out.put("batch", r.batch());
+        out.put("accumulate", r.accumulate());
+        out.put("lr", r.lr());
+        out.put("warmup", r.warmup());
+        out.put("min_lr_factor", r.minLrFactor());
+        out.put("weight_decay", r.weightDecay());
+        out.put("clip", r.clip());
+        out.put("seed", r.seed());
+        out.put("val_fraction", r.valFraction());
+        out.put("eval_every", r.evalEvery());
+        out.put("patience", r.patience());
     }
 
     static ObjectNode write(Recipe r, JsonNodeFactory f) {
@@ -47,7 +109,7 @@ final class RecipeTree {
         putIfSet(model, "tokenizer", r.model().tokenizer());
         model.put("residency", r.model().residency());
 
-        ObjectNode calib = root.putObject("calibration");
+        ObjectNode calib = r.method().prunes() ? root.putObject("calibration") : f.objectNode(); // none: no calibration
         CalibrationSettings c = r.calibration();
         putIfSet(calib, "text", c.text());
         putIfSet(calib, "ids", c.ids());
@@ -59,21 +121,25 @@ final class RecipeTree {
         ObjectNode method = root.putObject("method");
         MethodSettings m = r.method();
         method.put("name", m.name());
-        if (m.sparsity().contains(":")) {
+        if (m.sparsity() == null) {
+            // a structured method: its amount is a setting (ratio or layers)
+        } else if (m.sparsity().contains(":")) {
             method.put("sparsity", m.sparsity());
         } else {
             method.put("sparsity", Double.parseDouble(m.sparsity()));
         }
         m.settings().forEach((k, v) -> method.set(k, scalar(f, v)));
 
-        ObjectNode alloc = root.putObject("allocation");
-        AllocationSettings a = r.allocation();
-        alloc.put("name", a.name());
-        putIfSet(alloc, "owl_m", a.owlM());
-        putIfSet(alloc, "owl_lambda", a.owlLambda());
-        putIfSet(alloc, "min_density", a.minDensity());
+        if (!m.structured() && m.prunes()) { // a structured method's allocation is its setting method.allocation
+            ObjectNode alloc = root.putObject("allocation");
+            AllocationSettings a = r.allocation();
+            alloc.put("name", a.name());
+            putIfSet(alloc, "owl_m", a.owlM());
+            putIfSet(alloc, "owl_lambda", a.owlLambda());
+            putIfSet(alloc, "min_density", a.minDensity());
+        }
 
-        root.putObject("recovery").put("method", r.recovery().method());
+        writeRecovery(root.putObject("recovery"), r.recovery());
 
         ObjectNode eval = root.putObject("evaluation");
         EvaluationSettings e = r.evaluation();
@@ -231,6 +297,11 @@ final class RecipeTree {
                 }
             }
             return out;
+        }
+
+        double number(String key, double defaultValue) {
+            Double v = number(key);
+            return v == null ? defaultValue : v;
         }
 
         Double number(String key) {

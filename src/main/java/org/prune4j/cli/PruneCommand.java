@@ -141,9 +141,6 @@ final class PruneCommand implements Callable<Integer> {
         }
         StructuredMethod structuredMethod = StructuredMethod.byName(method);
         if (structuredMethod != null) {
-            if (printRecipe) {
-                throw new UserError("--print-recipe: not supported yet for the structured methods");
-            }
             return StructuredPruneLauncher.run(this, structuredMethod);
         }
         if (structured.anyGiven()) {

@@ -18,6 +18,7 @@ import org.prune4j.pipeline.prune.AllocationKind;
 import org.prune4j.prune.method.MethodOptions;
 import org.prune4j.prune.method.PruningMethods;
 import org.prune4j.prune.method.SparseGptMethod;
+import org.prune4j.prune.structured.StructuredMethod;
 
 /**
  * The recipe of a {@code prune4j prune} command line. Paths become absolute, so the recipe (printed, or
@@ -32,6 +33,14 @@ final class PruneFlagsRecipe {
         FLAG_OF_KEY.put("model.tokenizer", "--tokenizer");
         FLAG_OF_KEY.put("method.name", "--method");
         FLAG_OF_KEY.put("method.sparsity", "--sparsity");
+        FLAG_OF_KEY.put("method.ratio", "--ratio");
+        FLAG_OF_KEY.put("method.layers", "--layers");
+        FLAG_OF_KEY.put("method.units", "--units");
+        FLAG_OF_KEY.put("method.allocation", "--allocation");
+        FLAG_OF_KEY.put("method.round_to", "--round-to");
+        FLAG_OF_KEY.put("method.metric", "--metric");
+        FLAG_OF_KEY.put("method.bias_compensation", "--bias-compensation");
+        FLAG_OF_KEY.put("method.taylor", "--taylor");
         FLAG_OF_KEY.put("method.blocksize", "--blocksize");
         FLAG_OF_KEY.put("method.percdamp", "--percdamp");
         FLAG_OF_KEY.put("allocation.name", "--allocation");
@@ -58,17 +67,18 @@ final class PruneFlagsRecipe {
     }
 
     private static Recipe build(PruneCommand c, MethodOptions options) {
-        String method = PruningMethods.byName(c.method).name();
-        String allocationName = c.allocation == null ? "uniform" : c.allocation;
+        boolean structured = StructuredMethod.byName(c.method) != null;
+        String method = structured ? c.method : PruningMethods.byName(c.method).name();
+        String allocationName = c.allocation == null || structured ? "uniform" : c.allocation;
         AllocationKind allocation = AllocationKind.parse(allocationName);
-        Map<String, Object> methodSettings = new LinkedHashMap<>(options.values());
+        Map<String, Object> methodSettings = structured ? StructuredPruneLauncher.settings(c) : new LinkedHashMap<>(options.values());
         boolean owl = allocation == AllocationKind.OWL;
         String model = BundledModels.isBundled(c.model) ? c.model : absolute(Path.of(c.model));
         return new Recipe(
                 new ModelSettings(model, c.tokenizer == null ? null : absolute(c.tokenizer), null),
                 new CalibrationSettings(c.calibration == null || c.calibration.text == null ? null : absolute(c.calibration.text),
                         c.calibration == null ? null : absoluteIds(c.calibration.ids), c.nsamples, c.seqLen, c.seed, c.batch),
-                new MethodSettings(method, c.sparsity, methodSettings),
+                new MethodSettings(method, structured ? null : c.sparsity, methodSettings),
                 new AllocationSettings(allocationName, owl ? c.owlM : null, owl ? c.owlLambda : null,
                         allocation == AllocationKind.GLOBAL ? c.minDensity : null),
                 RecoverySettings.none(),
@@ -77,11 +87,11 @@ final class PruneFlagsRecipe {
                 new OutputSettings(c.out == null ? null : absolute(c.out), c.format));
     }
 
-    private static String absolute(Path p) {
+    static String absolute(Path p) {
         return p.toAbsolutePath().normalize().toString();
     }
 
-    private static String absoluteIds(String spec) {
+    static String absoluteIds(String spec) {
         if (spec == null) {
             return null;
         }

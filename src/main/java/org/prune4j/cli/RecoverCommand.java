@@ -6,6 +6,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.prune4j.UserError;
+import org.prune4j.api.Prune4j;
+import org.prune4j.api.Recipe;
+import org.prune4j.api.RecipeFormat;
+import org.prune4j.api.RecoveryResult;
 import org.prune4j.io.IdsFileSpec;
 import org.prune4j.prune.recovery.RecoveryJob;
 import org.prune4j.prune.recovery.RecoveryMethod;
@@ -141,12 +146,36 @@ final class RecoverCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as one JSON object on standard output.")
     boolean json;
 
-    @picocli.CommandLine.Mixin
-    NoRecipeYet recipe = new NoRecipeYet();
+    @Option(names = "--print-recipe", description = "Print the recipe of this run as YAML (for prune4j run: model = this model, "
+            + "method none, the recovery section) and exit without running.")
+    boolean printRecipe;
 
     @Override
     public Integer call() {
-        recipe.refuse("recover");
+        PrintStream stdout = System.out;
+        if (keepAdapters || checkpoint != null || trackPpl) {
+            if (printRecipe) {
+                throw new UserError("--print-recipe: not supported yet with --keep-adapters, --checkpoint or --track-ppl");
+            }
+            return runUnrecorded(stdout);
+        }
+        Recipe recipe = RecoverFlagsRecipe.of(this);
+        if (printRecipe) {
+            stdout.print(RecipeFormat.toYaml(recipe));
+            return 0;
+        }
+        RecoveryResult result = Prune4j.recover(recipe, System.err);
+        if (json) {
+            stdout.println(result.toJson(false));
+        } else {
+            print(result.report(), stdout);
+            stdout.println("wrote " + out + " and " + RecoveryJob.reportPath(out));
+        }
+        return 0;
+    }
+
+    /** With the options a recipe does not hold (adapters kept apart, a resumable checkpoint, a perplexity curve): the job directly. */
+    private int runUnrecorded(PrintStream stdout) {
         RecoveryMethod m = RecoveryMethod.parse("--method", method);
         List<String> t = Arrays.stream(targets.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
         LmTrainingSettings ts = new LmTrainingSettings(steps, epochs, batch, accumulate, lr, warmup, minLrFactor,
@@ -159,11 +188,18 @@ final class RecoverCommand implements Callable<Integer> {
                 evaluation == null || evaluation.ids == null ? null : IdsFileSpec.parse(evaluation.ids),
                 evalSeqLen, maxEvalWindows, out, trackPpl);
         RecoveryReport r = new RecoveryJob(System.err).run(io, s);
-        PrintStream stdout = System.out;
         if (json) {
             stdout.println(r.toJson(false));
         } else {
-            stdout.printf(Locale.ROOT, "recovered %s with %s: %d steps, %d tokens, %d trainable parameters, %.1f s%n",
+            print(r, stdout);
+            stdout.println("wrote " + out + " and " + RecoveryJob.reportPath(out));
+        }
+        return 0;
+    }
+
+    /** The report in words. */
+    static void print(RecoveryReport r, PrintStream stdout) {
+        stdout.printf(Locale.ROOT, "recovered %s with %s: %d steps, %d tokens, %d trainable parameters, %.1f s%n",
                     r.model(), r.method(), r.steps(), r.tokensSeen(), r.trainableParameters(), r.seconds());
             if (r.prunedPpl() != null) {
                 stdout.printf(Locale.ROOT, "perplexity %.4f -> %.4f%s%n", r.prunedPpl(), r.recoveredPpl(),
@@ -171,8 +207,5 @@ final class RecoverCommand implements Callable<Integer> {
             }
             stdout.printf(Locale.ROOT, "sparsity %.6f -> %.6f (%d -> %d zeros)%n", r.sparsityBefore(), r.sparsityAfter(),
                     r.zerosBefore(), r.zerosAfter());
-            stdout.println("wrote " + out + " and " + RecoveryJob.reportPath(out));
-        }
-        return 0;
     }
 }

@@ -8,6 +8,8 @@ import org.prune4j.api.Prune4j;
 import org.prune4j.api.PruneResult;
 import org.prune4j.api.Recipe;
 import org.prune4j.api.RecipeFormat;
+import org.prune4j.api.RecoveryResult;
+import org.prune4j.api.StructuredResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -16,6 +18,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs a recipe: the model, calibration, method with all its settings, allocation, recovery, "
                 + "evaluation and output of a pruning run, in YAML (see docs/recipes.md).",
+            "Structured methods (method.name flap, ...) and a recovery section (fine-tuning after pruning, as prune4j recover) "
+                + "run too; method.name none only recovers the model (what prune4j recover --print-recipe writes).",
             "prune4j prune --print-recipe writes one; every report embeds the recipe it ran (--from-report), and "
                 + "running it again writes the same bytes and measures the same perplexities.",
             "Relative paths in a recipe are resolved against the current directory."})
@@ -50,11 +54,31 @@ final class RunCommand implements Callable<Integer> {
             stdout.print(RecipeFormat.toYaml(r));
             return 0;
         }
+        if (!r.method().prunes()) {
+            RecoveryResult result = Prune4j.recover(r, System.err);
+            if (json) {
+                stdout.println(result.toJson(false));
+            } else {
+                RecoverCommand.print(result.report(), stdout);
+            }
+            return 0;
+        }
+        if (r.method().structured()) {
+            StructuredResult result = Prune4j.runStructured(r, System.err);
+            if (json) {
+                stdout.println(result.toJson(false));
+            } else {
+                StructuredPruneLauncher.print(result.report(), stdout);
+                result.recovery().ifPresent(rec -> RecoverCommand.print(rec.report(), stdout));
+            }
+            return 0;
+        }
         PruneResult result = Prune4j.run(r, System.err);
         if (json) {
             stdout.println(result.toJson(false));
         } else {
             PruneCommand.printSummary(result, stdout);
+            result.recovery().ifPresent(rec -> RecoverCommand.print(rec.report(), stdout));
         }
         return 0;
     }

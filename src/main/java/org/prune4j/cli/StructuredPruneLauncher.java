@@ -4,19 +4,42 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Locale;
 import org.prune4j.UserError;
-import org.prune4j.io.IdsFileSpec;
-import org.prune4j.prune.structured.FlapMetric;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.prune4j.api.Prune4j;
+import org.prune4j.api.Recipe;
+import org.prune4j.api.RecipeFormat;
+import org.prune4j.api.StructuredResult;
+import org.prune4j.prune.method.MethodOptions;
 import org.prune4j.prune.structured.StructuredMethod;
 import org.prune4j.prune.structured.StructuredPruneJob;
+import org.prune4j.prune.structured.StructuredRecipeKeys;
 import org.prune4j.prune.structured.StructuredReport;
-import org.prune4j.prune.structured.StructuredSettings;
-import org.prune4j.prune.structured.TaylorVariant;
-import org.prune4j.prune.structured.Units;
-import org.prune4j.prune.structured.WidthAllocation;
 
-/** Hands {@code prune4j prune --method <structured>} from {@link PruneCommand} to {@link StructuredPruneJob}. */
+/** Hands {@code prune4j prune --method <structured>} from {@link PruneCommand} to the API as a recipe ({@link Prune4j#runStructured}). */
 final class StructuredPruneLauncher {
     private StructuredPruneLauncher() {}
+
+    /** The structured settings the flags give, by recipe key (see {@link StructuredRecipeKeys}). */
+    static Map<String, Object> settings(PruneCommand c) {
+        StructuredPruneOptions o = c.structured;
+        Map<String, Object> m = new LinkedHashMap<>();
+        putIfGiven(m, "ratio", o.ratio);
+        putIfGiven(m, "layers", o.layers);
+        putIfGiven(m, "units", o.units);
+        putIfGiven(m, "allocation", c.allocation);
+        putIfGiven(m, "round_to", o.roundTo);
+        putIfGiven(m, "metric", o.metric);
+        putIfGiven(m, "bias_compensation", o.biasCompensation);
+        putIfGiven(m, "taylor", o.taylor);
+        return m;
+    }
+
+    private static void putIfGiven(Map<String, Object> m, String key, Object value) {
+        if (value != null) {
+            m.put(key, value);
+        }
+    }
 
     static int run(PruneCommand c, StructuredMethod method) {
         StructuredPruneOptions o = c.structured;
@@ -37,30 +60,15 @@ final class StructuredPruneLauncher {
         if (c.allocation != null && !method.removesWidth()) {
             throw new UserError("--allocation: --method " + method.cliName() + " removes layers; it has no allocation");
         }
-        StructuredSettings s = StructuredSettings.defaults(method, o.ratio == null ? 0 : o.ratio, o.layers == null ? 0 : o.layers);
-        s = s.with(Units.parse(o.units, method),
-                c.allocation == null ? s.allocation() : WidthAllocation.parse(c.allocation),
-                o.roundTo == null ? 1 : o.roundTo);
-        if (o.metric != null) {
-            s = s.withMetric(FlapMetric.parse(o.metric));
+        Recipe recipe = PruneFlagsRecipe.of(c, MethodOptions.none(c.method));
+        if (c.printRecipe) {
+            System.out.print(RecipeFormat.toYaml(recipe));
+            return 0;
         }
-        if (o.biasCompensation != null) {
-            s = s.withBiasCompensation(o.biasCompensation);
-        }
-        if (o.taylor != null) {
-            s = s.withTaylor(TaylorVariant.parse(o.taylor));
-        }
-        s = s.withBatch(c.batch);
-        StructuredPruneJob.Io io = new StructuredPruneJob.Io(c.model, c.tokenizer,
-                c.calibration == null ? null : c.calibration.text,
-                c.calibration == null || c.calibration.ids == null ? null : IdsFileSpec.parse(c.calibration.ids),
-                c.nsamples, c.seqLen, c.seed,
-                c.evaluation == null ? null : c.evaluation.text,
-                c.evaluation == null || c.evaluation.ids == null ? null : IdsFileSpec.parse(c.evaluation.ids),
-                c.evalSeqLen, c.maxEvalWindows, c.out, c.format);
-        StructuredReport r = new StructuredPruneJob(System.err).run(io, s);
+        StructuredResult result = Prune4j.runStructured(recipe, System.err);
+        StructuredReport r = result.report();
         if (c.json) {
-            System.out.println(StructuredPruneJob.toJson(r, false));
+            System.out.println(result.toJson(false));
         } else {
             print(r, System.out);
         }

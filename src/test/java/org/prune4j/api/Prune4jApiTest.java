@@ -53,6 +53,34 @@ class Prune4jApiTest {
     }
 
     @Test
+    void aPrunedModelRecoversAndItsReportReplaysAsOneRecipe() throws Exception {
+        String train = ProtocolSlices.write(dir.resolve("train.safetensors"), "calib_ids", 16);
+        EvaluationSettings eval = EvaluationSettings.ids(ProtocolSlices.write(dir.resolve("eval.safetensors"), "eval_ids", 4));
+        RecoverySettings recovery = RecoverySettings.builder("masked-lora").trainIds(train).steps(2).batch(4, 1)
+                .adapters(4, 8, 0).build();
+        Path staged = dir.resolve("staged.bin");
+        RecoveryResult r;
+        try (PrunedModel pruned = Prune4j.load("stories260K").prune(PruneSettings.builder().method("magnitude").sparsity("2:4")
+                .build(), QUIET)) {
+            r = pruned.recover(recovery, eval, staged);
+        }
+        assertEquals(2, r.steps());
+        assertEquals(r.sparsityBefore(), r.sparsityAfter(), 0.0, "masked-lora keeps the sparsity");
+        assertTrue(r.recoveredPerplexity().isPresent() && r.prunedPerplexity().isPresent());
+        Recipe recipe = RecipeFormat.fromReport(Prune4j.reportPath(staged));
+        assertEquals(recovery, recipe.recovery());
+        assertEquals("magnitude", recipe.method().name());
+
+        Path again = dir.resolve("again.bin");
+        PruneResult run = Prune4j.run(recipe.withOutput(again), QUIET);
+        assertArrayEquals(Files.readAllBytes(staged), Files.readAllBytes(again), "identical recovered bytes");
+        assertEquals(r.recoveredPerplexity().getAsDouble(), run.recovery().orElseThrow().recoveredPerplexity().getAsDouble(), 0.0);
+        UserError e = assertThrows(UserError.class, () -> RecoverySettings.builder("norms-biases").trainIds(train).steps(1)
+                .adapters(4, 8, 0).build());
+        assertTrue(e.getMessage().startsWith("recovery.rank"), e.getMessage());
+    }
+
+    @Test
     void settingsThatDoNotFitAreUserErrorsNamingTheSetting() {
         UserError e = assertThrows(UserError.class,
                 () -> PruneSettings.builder().method("wanda").sparsity("0.5").setting("blocksize", 64).build());

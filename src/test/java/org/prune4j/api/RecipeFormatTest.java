@@ -33,7 +33,24 @@ class RecipeFormatTest {
         Recipe global = Recipe.builder().model("m.bin")
                 .prune(PruneSettings.builder().method("magnitude").sparsity(0.7).allocation("global").minDensity(0.05).build())
                 .evaluation(EvaluationSettings.text(Path.of("eval.txt")).withMaxWindows(3)).output(Path.of("out.bin")).build();
-        return List.of(owl, sparseGpt, global);
+        Recipe flap = new Recipe(ModelSettings.of("stories260K"), CalibrationSettings.protocol().withBatch(4),
+                MethodSettings.structured("flap", java.util.Map.of("ratio", 0.3, "units", "heads,neurons", "allocation", "uniform",
+                        "round_to", 4, "metric", "WIFN", "bias_compensation", false)),
+                null, null, EvaluationSettings.protocol().withMaxWindows(8), new OutputSettings("/out/flap", null));
+        Recipe layers = new Recipe(ModelSettings.of("/m/model.bin"), null,
+                MethodSettings.structured("block-influence", java.util.Map.of("layers", 2, "units", "mlp")), null, null, null,
+                new OutputSettings("/out/short.bin", null));
+        Recipe taylor = new Recipe(ModelSettings.of("stories260K"), null,
+                MethodSettings.structured("taylor", java.util.Map.of("ratio", 0.2, "taylor", "vector")), null, null, null, null);
+        Recipe recovered = new Recipe(ModelSettings.of("stories260K"), null, MethodSettings.of("wanda", "2:4"), null,
+                RecoverySettings.builder("distill").student("lora").targets("q", "v").adapters(4, 8, 0.1).distillation(1.5, 0.2)
+                        .trainText("/data/train.txt").seqlen(64).epochs(2).batch(4, 2).schedule(0.01, 5, 0.2)
+                        .regularisation(0.01, 0.5).seed(3).validation(0.1, 10, 2).build(),
+                null, new OutputSettings("/out/r.bin", null));
+        Recipe recoverOnly = Recipe.builder().model("/m/pruned.bin")
+                .recovery(RecoverySettings.builder("norms-biases").trainIds("/data/ids.safetensors:ids").steps(5).teacher("stories260K")
+                        .build()).output(Path.of("/out/rec.bin")).build();
+        return List.of(owl, sparseGpt, global, flap, layers, taylor, recovered, recoverOnly);
     }
 
     @Test
@@ -113,13 +130,48 @@ class RecipeFormatTest {
         assertError("model: {path: m}\nmethod: {name: pruneall, sparsity: 0.5}\n", "method.name pruneall: unknown method");
         assertError("model: {path: m}\n", "method: missing");
         assertError("method: {name: wanda, sparsity: 0.5}\n", "model: missing");
-        assertError("model: {path: m}\nmethod: {name: wanda, sparsity: 0.5}\nrecovery: {method: lora}\n", "not supported yet");
+        assertError("model: {path: m}\nmethod: {name: wanda, sparsity: 0.5}\nrecovery: {method: lora}\n",
+                "recovery: give train_text or train_ids");
+        assertError("model: {path: m}\nmethod: {name: wanda, sparsity: 0.5}\nrecovery: {method: none, steps: 3}\n",
+                "recovery.steps: recovery.method none does not take this setting");
+        assertError("model: {path: m}\nmethod: {name: wanda, sparsity: 0.5}\nrecovery: {method: distill, train_ids: x, steps: 1,"
+                + " student: distill}\n", "recovery.student distill");
+        assertError("model: {path: m}\nmethod: {name: wanda, sparsity: 0.5}\nrecovery: {method: lora, train_ids: x, steps: 1,"
+                + " targets: \"q,x\"}\n", "recovery.targets x: unknown target");
+        assertError("model: {path: m}\nmethod: {name: none, sparsity: 0.5}\nrecovery: {method: lora, train_ids: x, steps: 1}\n",
+                "method.name none: prunes nothing");
         assertError("model: {path: m}\nmethod: {name: wanda, sparsity: 0.5}\ncalibration: {text: a.txt, ids: b.safetensors}\n",
                 "calibration: give text or ids, not both");
         assertError("model: {path: m}\nmethod: {name: magnitude, sparsity: 0.5}\nallocation: {name: owl}\n", "owl");
         assertError("model: {path: m}\nmodel: {path: n}\nmethod: {name: wanda, sparsity: 0.5}\n", "line");
         assertError("", "empty");
         assertError("model: {path: m\n", "not a valid recipe");
+    }
+
+    @Test
+    void structuredMethodsTakeTheirOwnSettingsWithTheirDefaults() {
+        Recipe r = RecipeFormat.parse("model: {path: stories260K}\nmethod: {name: flap, ratio: 0.2}\n", "r.yaml");
+        assertTrue(r.method().structured());
+        assertNull(r.method().sparsity());
+        assertEquals(java.util.Map.of("ratio", 0.2, "units", "kv-groups,neurons", "allocation", "adaptive", "round_to", 1,
+                "metric", "WIFV", "bias_compensation", true), r.method().settings());
+        String yaml = RecipeFormat.toYaml(r);
+        assertFalse(yaml.contains("allocation:\n  name"), "a structured recipe has no allocation section: " + yaml);
+        assertEquals(java.util.Map.of("layers", 1, "units", "layers"), RecipeFormat.parse(
+                "model: {path: m}\nmethod: {name: angular, layers: 1}\n", "r.yaml").method().settings());
+        assertError("model: {path: m}\nmethod: {name: flap, ratio: 0.2, ratoi: 3}\n", "method.ratoi: flap does not take this setting");
+        assertError("model: {path: m}\nmethod: {name: wanda-sp, ratio: 0.2, metric: WIFV}\n", "method.metric: wanda-sp does not take");
+        assertError("model: {path: m}\nmethod: {name: flap, ratio: high}\n", "method.ratio: expected a number, got \"high\"");
+        assertError("model: {path: m}\nmethod: {name: flap, ratio: 0.2, round_to: 2.5}\n", "method.round_to: expected an integer");
+        assertError("model: {path: m}\nmethod: {name: flap, ratio: 0.2, bias_compensation: yes please}\n",
+                "method.bias_compensation: expected true or false");
+        assertError("model: {path: m}\nmethod: {name: flap, ratio: 1.5}\n", "method.ratio 1.5: must be in (0, 1)");
+        assertError("model: {path: m}\nmethod: {name: flap}\n", "method.ratio");
+        assertError("model: {path: m}\nmethod: {name: flap, sparsity: 0.5}\n", "method.sparsity: flap removes whole units");
+        assertError("model: {path: m}\nmethod: {name: taylor, ratio: 0.2, taylor: third}\n", "method.taylor third");
+        assertError("model: {path: m}\nmethod: {name: flap, ratio: 0.2, units: rows}\n", "method.units rows: unknown unit");
+        assertError("model: {path: m}\nmethod: {name: flap, ratio: 0.2}\nallocation: {name: owl}\n",
+                "allocation.name owl: structured methods take method.allocation");
     }
 
     @Test

@@ -24,10 +24,8 @@ class PrintRecipeTest {
         List<List<String>> commands = List.of(
                 List.of("eval", "--model", "stories260K", "--text", missing),
                 List.of("generate", "--model", "stories260K"),
-                List.of("recover", "--model", "stories260K", "--method", "lora", "--train", missing, "--out", out),
                 List.of("prune", "--arch", "resnet20", "--model", missing, "--method", "l1", "--ratio", "0.5", "--out", out),
                 List.of("prune", "--onnx", missing, "--method", "l1", "--ratio", "0.5", "--out", out),
-                List.of("prune", "--model", "stories260K", "--method", "flap", "--ratio", "0.2", "--out", out),
                 List.of("train", "--out", out),
                 List.of("lottery", "--out", out));
         for (List<String> c : commands) {

@@ -64,6 +64,46 @@ class RecipeReplayTest {
     }
 
     @Test
+    void aStructuredRunReplaysBitForBit() throws Exception {
+        String calib = ProtocolSlices.write(dir.resolve("calib.safetensors"), "calib_ids", 8);
+        String eval = ProtocolSlices.write(dir.resolve("eval.safetensors"), "eval_ids", 4);
+        Path first = dir.resolve("first");
+        String[] prune = {"prune", "--model", "stories260K", "--method", "flap", "--ratio", "0.25", "--units", "heads,neurons",
+            "--metric", "WIFN", "--round-to", "4", "--calib-ids", calib, "--eval-ids", eval, "--batch", "4",
+            "--out", first.toString()};
+        CliRun printed = CliRun.of(append(prune, "--print-recipe"));
+        assertEquals(0, printed.code(), printed.err());
+        assertFalse(Files.exists(first), "--print-recipe runs nothing");
+        Recipe shown = RecipeFormat.parse(printed.out(), "printed");
+        assertEquals("flap", shown.method().name());
+        assertEquals("WIFN", shown.method().settings().get("metric"));
+        assertEquals(4, shown.method().settings().get("round_to"));
+        assertEquals("adaptive", shown.method().settings().get("allocation"), "flap's default allocation is written out");
+        assertEquals(4, shown.calibration().batch());
+
+        CliRun ran = CliRun.of(append(prune, "--json"));
+        assertEquals(0, ran.code(), ran.err());
+        JsonNode firstReport = ran.json();
+        Path reportFile = first.resolve("prune4j_report.json");
+        assertEquals(firstReport, new ObjectMapper().readTree(reportFile.toFile()), "stdout and the file hold the same report");
+        assertEquals(shown, RecipeFormat.fromReport(reportFile), "the report embeds the recipe --print-recipe showed");
+
+        Path recipe = dir.resolve("replay.yaml");
+        Files.writeString(recipe, printed.out());
+        Path second = dir.resolve("second");
+        CliRun replay = CliRun.of("run", recipe.toString(), "--out", second.toString(), "--json");
+        assertEquals(0, replay.code(), replay.err());
+        JsonNode secondReport = replay.json();
+        assertEquals(firstReport.get("layers"), secondReport.get("layers"), "the same kept heads and neurons");
+        assertEquals(firstReport.get("pruned_ppl").doubleValue(), secondReport.get("pruned_ppl").doubleValue(), 0.0);
+        assertEquals(firstReport.get("dense_ppl").doubleValue(), secondReport.get("dense_ppl").doubleValue(), 0.0);
+        assertArrayEquals(Files.readAllBytes(first.resolve("model.safetensors")), Files.readAllBytes(second.resolve("model.safetensors")),
+                "identical tensors");
+        assertEquals(shown.withOutput(second), RecipeFormat.fromReport(second.resolve("prune4j_report.json")));
+        assertTrue(secondReport.get("params_after").asLong() < secondReport.get("params_before").asLong());
+    }
+
+    @Test
     void badRecipesAreOneLineErrorsWithExitTwo() throws Exception {
         Path r = dir.resolve("r.yaml");
         Files.writeString(r, "model: {path: stories260K}\nmethod: {name: wanda, sparsity: 0.5}\ncalibration: {nsample: 4}\n");

@@ -124,7 +124,7 @@ public final class ReportBuilder {
     }
 
     /** Bytes of a file, or of every file under a directory (0 for a model without a path). */
-    static long sizeOnDisk(Path p) {
+    public static long sizeOnDisk(Path p) {
         if (p == null || !Files.exists(p)) {
             return 0;
         }

@@ -50,9 +50,21 @@ import org.prune4j.train.lm.TokenWindowSet;
  */
 public final class RecoveryJob {
     private final PrintStream log;
+    private final java.util.function.Function<RecoveryReport, String> reportJson;
 
+    /** A job that prints its progress to {@code log}. */
     public RecoveryJob(PrintStream log) {
+        this(log, r -> r.toJson(true));
+    }
+
+    private RecoveryJob(PrintStream log, java.util.function.Function<RecoveryReport, String> reportJson) {
         this.log = log;
+        this.reportJson = reportJson;
+    }
+
+    /** This job writing the report file as {@code json} gives it (e.g. with the recipe embedded). */
+    public RecoveryJob withReportJson(java.util.function.Function<RecoveryReport, String> json) {
+        return new RecoveryJob(log, json);
     }
 
     /** Where the job reads and writes. {@code teacher}, texts, ids and {@code tokenizer} may be null. */
@@ -145,7 +157,7 @@ public final class RecoveryJob {
                     result.stoppedEarly(), result.resumedFromStep(), result.seconds(), (System.nanoTime() - started) / 1e9,
                     evalRows == null ? null : evalRows.length + " rows of " + evalRows[0].length + " tokens",
                     result.history(), curve);
-            AtomicOutput.writeString(reportPath(io.out()), report.toJson(true) + "\n");
+            AtomicOutput.writeString(reportPath(io.out()), reportJson.apply(report) + "\n");
             return report;
         }
     }

@@ -70,10 +70,21 @@ public final class StructuredPruneJob {
     }
 
     private final PrintStream log;
+    private final java.util.function.Function<StructuredReport, String> reportJson;
 
     /** A job that prints its progress to {@code log}. */
     public StructuredPruneJob(PrintStream log) {
+        this(log, r -> toJson(r, true));
+    }
+
+    private StructuredPruneJob(PrintStream log, java.util.function.Function<StructuredReport, String> reportJson) {
         this.log = log;
+        this.reportJson = reportJson;
+    }
+
+    /** This job writing the report file as {@code json} gives it (e.g. with the recipe embedded). */
+    public StructuredPruneJob withReportJson(java.util.function.Function<StructuredReport, String> json) {
+        return new StructuredPruneJob(log, json);
     }
 
     /** Runs the job; the report is also written beside the output. */
@@ -133,7 +144,7 @@ public final class StructuredPruneJob {
             ModelCost before = ModelCost.of(ckpt);
             ModelCost after = ModelCost.of(pruned);
             StructuredReport report = new StructuredReport(io.model(), io.out() == null ? null : io.out().toString(),
-                    llama2cOut ? "llama2c" : writer != null ? writer.name() : "hf", s.method().cliName(), unitsName(s.units()),
+                    llama2cOut ? "llama2c" : writer != null ? writer.name() : "hf", s.method().cliName(), StructuredRecipeKeys.unitsName(s.units()),
                     s.method().removesWidth() ? s.allocation().cliName() : null,
                     s.method() == StructuredMethod.FLAP ? s.metric().name() : null, s.ratio(),
                     s.method() == StructuredMethod.FLAP && s.biasCompensation(),
@@ -145,7 +156,7 @@ public final class StructuredPruneJob {
                     ModelCost.fileBytes(ckpt.source()), io.out() == null ? 0 : ModelCost.fileBytes(io.out()),
                     plan.removedLayers(), layers(plan, denseShapes), stages, (System.nanoTime() - t0) / 1e9);
             if (io.out() != null) {
-                AtomicOutput.writeString(reportPath(io.out()), toJson(report, true) + "\n");
+                AtomicOutput.writeString(reportPath(io.out()), reportJson.apply(report) + "\n");
             }
             return report;
         }
@@ -167,14 +178,6 @@ public final class StructuredPruneJob {
 
     private static double lap(long since) {
         return (System.nanoTime() - since) / 1e9;
-    }
-
-    private static String unitsName(Units u) {
-        return switch (u) {
-            case Units.Width w -> (w.attention() == null ? "" : w.attention().cliName()) + (w.attention() != null && w.neurons() ? "," : "")
-                    + (w.neurons() ? "neurons" : "");
-            case Units.Depth d -> d.unit().cliName();
-        };
     }
 
     private static List<StructuredReport.Layer> layers(StructuredPlan plan, List<LayerShape> dense) {
