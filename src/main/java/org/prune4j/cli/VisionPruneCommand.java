@@ -112,7 +112,7 @@ final class VisionPruneCommand implements Callable<Integer> {
             + " bn-l1 = lambda * sum |gamma| of every BatchNorm (network slimming).")
     String reg;
 
-    @Option(names = "--reg-lambda", description = "Weight lambda > 0 of --reg. Default: 5e-4 for group-norm, 1e-5 for bn-l1.")
+    @Option(names = "--reg-lambda", description = "Weight lambda > 0 of --reg. Default: 1e-4 for group-norm, 1e-5 for bn-l1.")
     Double regLambda;
 
     @Option(names = "--latency-reps", defaultValue = "10", description = "Timed repetitions per batch size. Default: ${DEFAULT-VALUE}.")
@@ -179,7 +179,7 @@ final class VisionPruneCommand implements Callable<Integer> {
         }
         StructuralPruneJob.SparsityTraining sparsity = sparsityTrainEpochs == 0 ? null
                 : new StructuralPruneJob.SparsityTraining(sparsityTrainEpochs, reg,
-                        regLambda != null ? regLambda : reg.equals("bn-l1") ? 1e-5 : 5e-4);
+                        regLambda != null ? regLambda : reg.equals("bn-l1") ? 1e-5 : 1e-4);
         if (!Files.isRegularFile(model)) {
             throw new UserError(model + ": no such file");
         }
