@@ -145,6 +145,23 @@ final class VisionPruneCommand implements Callable<Integer> {
         return cl.execute(args.subList(start, args.size()).toArray(new String[0]));
     }
 
+    /**
+     * True for {@code prune --arch NAME ... --help} (or {@code -h}): picocli answers help before {@link
+     * PruneCommand} can hand over, so the launcher sends such a line here to print these options.
+     */
+    static boolean isHelpRequest(String... args) {
+        if (args.length < 2 || !args[0].equals("prune")) {
+            return false;
+        }
+        boolean arch = false;
+        boolean help = false;
+        for (int i = 1; i < args.length && !args[i].equals("--"); i++) {
+            arch |= args[i].equals("--arch") || args[i].startsWith("--arch=");
+            help |= args[i].equals("--help") || args[i].equals("-h");
+        }
+        return arch && help;
+    }
+
     @picocli.CommandLine.Mixin
     NoRecipeYet recipe = new NoRecipeYet();
 

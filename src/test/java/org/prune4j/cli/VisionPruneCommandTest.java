@@ -76,6 +76,15 @@ class VisionPruneCommandTest {
     }
 
     @Test
+    void helpWithArchListsTheVisionOptions() {
+        CliRun r = CliRun.of("prune", "--arch", "resnet20", "--help");
+        assertEquals(0, r.code(), r.err());
+        for (String option : new String[] {"--target-macs", "--distill", "--sparsity-train-epochs", "--reg", "--reg-lambda"}) {
+            assertTrue(r.out().contains(option), option + " in\n" + r.out());
+        }
+    }
+
+    @Test
     void badInputIsOneLineExitTwoAndNothingWritten() {
         Path out = dir.resolve("x.safetensors");
         String[][] cases = {
