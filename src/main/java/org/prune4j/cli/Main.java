@@ -54,6 +54,9 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns the exit code (used by tests). */
     public static int run(String... args) {
+        if (VisionPruneCommand.isHelpRequest(args)) {
+            return VisionPruneCommand.dispatch(commandLine(), java.util.List.of(args));
+        }
         Object onnx = OnnxDispatch.commandFor(args);
         return onnx != null ? OnnxDispatch.execute(commandLine(), onnx, args) : commandLine().execute(args);
     }

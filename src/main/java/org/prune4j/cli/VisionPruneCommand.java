@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "prune", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Structural pruning of a CNN or ViT checkpoint (with --arch): the dependency graph of the network is traced,"
-                + " whole channels/filters/heads are scored and removed progressively until the target, optionally fine-tuned.",
+                + " whole channels/filters/heads are scored and removed progressively until the target, optionally after"
+                + " sparsity-inducing training (--sparsity-train-epochs, --reg) and optionally fine-tuned.",
             "Writes a safetensors state dict with the input's tensor names and the reduced shapes (every command infers the"
                 + " widths from them); --json prints accuracy, MACs, parameters and measured latency, dense vs pruned."})
 final class VisionPruneCommand implements Callable<Integer> {
@@ -101,6 +102,19 @@ final class VisionPruneCommand implements Callable<Integer> {
     @Option(names = "--distill-alpha", description = "Weight alpha of the distillation term, in [0, 1] (with --distill). Default: 0.9.")
     Double distillAlpha;
 
+    @Option(names = "--sparsity-train-epochs", defaultValue = "0", description = "Before scoring, train the dense model for E epochs"
+            + " with the --reg regulariser added to the cross-entropy (needs --reg and --dataset; --lr and --batch-size as"
+            + " for fine-tuning). Default: ${DEFAULT-VALUE}.")
+    int sparsityTrainEpochs;
+
+    @Option(names = "--reg", description = "Sparsity regulariser (with --sparsity-train-epochs): group-norm = lambda * sum over"
+            + " groups and channels of the L2 norm of all coupled slices (Group-SL, group lasso over the dependency graph);"
+            + " bn-l1 = lambda * sum |gamma| of every BatchNorm (network slimming).")
+    String reg;
+
+    @Option(names = "--reg-lambda", description = "Weight lambda > 0 of --reg. Default: 1e-4 for group-norm, 1e-5 for bn-l1.")
+    Double regLambda;
+
     @Option(names = "--latency-reps", defaultValue = "10", description = "Timed repetitions per batch size. Default: ${DEFAULT-VALUE}.")
     int latencyReps;
 
@@ -131,6 +145,23 @@ final class VisionPruneCommand implements Callable<Integer> {
         return cl.execute(args.subList(start, args.size()).toArray(new String[0]));
     }
 
+    /**
+     * True for {@code prune --arch NAME ... --help} (or {@code -h}): picocli answers help before {@link
+     * PruneCommand} can hand over, so the launcher sends such a line here to print these options.
+     */
+    static boolean isHelpRequest(String... args) {
+        if (args.length < 2 || !args[0].equals("prune")) {
+            return false;
+        }
+        boolean arch = false;
+        boolean help = false;
+        for (int i = 1; i < args.length && !args[i].equals("--"); i++) {
+            arch |= args[i].equals("--arch") || args[i].startsWith("--arch=");
+            help |= args[i].equals("--help") || args[i].equals("-h");
+        }
+        return arch && help;
+    }
+
     @picocli.CommandLine.Mixin
     NoRecipeYet recipe = new NoRecipeYet();
 
@@ -154,6 +185,18 @@ final class VisionPruneCommand implements Callable<Integer> {
         if (distill && finetuneEpochs == 0) {
             throw new UserError("--distill needs --finetune-epochs > 0 (it is a fine-tuning loss)");
         }
+        if (sparsityTrainEpochs < 0) {
+            throw new UserError("--sparsity-train-epochs " + sparsityTrainEpochs + ": must be >= 0");
+        }
+        if (sparsityTrainEpochs == 0 && (reg != null || regLambda != null)) {
+            throw new UserError("--reg and --reg-lambda need --sparsity-train-epochs > 0");
+        }
+        if (sparsityTrainEpochs > 0 && reg == null) {
+            throw new UserError("--sparsity-train-epochs needs --reg group-norm or --reg bn-l1");
+        }
+        StructuralPruneJob.SparsityTraining sparsity = sparsityTrainEpochs == 0 ? null
+                : new StructuralPruneJob.SparsityTraining(sparsityTrainEpochs, reg,
+                        regLambda != null ? regLambda : reg.equals("bn-l1") ? 1e-5 : 1e-4);
         if (!Files.isRegularFile(model)) {
             throw new UserError(model + ": no such file");
         }
@@ -171,14 +214,15 @@ final class VisionPruneCommand implements Callable<Integer> {
         }
         Dataset eval = images == null ? null : VisionEval.readImages(images, spec);
         Dataset train = null;
-        if (finetuneEpochs > 0) {
+        if (finetuneEpochs > 0 || sparsity != null) {
             if (dataset == null) {
-                throw new UserError("--finetune-epochs needs --dataset (and --data-dir)");
+                throw new UserError((finetuneEpochs > 0 ? "--finetune-epochs" : "--sparsity-train-epochs")
+                        + " needs --dataset (and --data-dir)");
             }
             train = Datasets.find(dataset, dataDir).train().withNormalization(spec.normalization());
         }
         ObjectNode report = new StructuralPruneJob(System.err).run(new StructuralPruneJob.Request(arch, model, eval, null,
-                train, finetuneEpochs, lr, batchSize, seed, latencyReps, out, distillation), settings);
+                train, finetuneEpochs, lr, batchSize, seed, latencyReps, out, distillation, sparsity), settings);
         if (json) {
             System.out.println(report.toString());
         } else {
@@ -192,6 +236,11 @@ final class VisionPruneCommand implements Callable<Integer> {
                 r.get("method").asText(), r.get("scope").asText(), r.get("macs_before").asLong(), r.get("macs_after").asLong(),
                 100.0 * r.get("macs_after").asLong() / r.get("macs_before").asLong(), r.get("params_before").asLong(),
                 r.get("params_after").asLong());
+        if (r.has("reg_group_norm_before")) {
+            System.out.printf(Locale.ROOT, "sparsity training (%s, lambda %g, %d epochs): sum of group norms %.4f -> %.4f%n",
+                    r.get("reg").asText(), r.get("reg_lambda").asDouble(), r.get("sparsity_train_epochs").asInt(),
+                    r.get("reg_group_norm_before").asDouble(), r.get("reg_group_norm_after").asDouble());
+        }
         if (r.has("accuracy_before")) {
             System.out.printf(Locale.ROOT, "accuracy %.2f%% -> %.2f%% after pruning -> %.2f%% final%n",
                     100 * r.get("accuracy_before").asDouble(), 100 * r.get("accuracy_after_pruning").asDouble(),

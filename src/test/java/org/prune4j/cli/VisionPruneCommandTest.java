@@ -54,6 +54,37 @@ class VisionPruneCommandTest {
     }
 
     @Test
+    void sparsityTrainingBeforePruningShrinksTheGroupNormsAndIsReported() throws Exception {
+        Path dense = dir.resolve("lenet5.safetensors");
+        try (ai.djl.ndarray.NDManager nd = ai.djl.ndarray.NDManager.newBaseManager()) {
+            org.prune4j.prune.structural.StructuralPruneJob.save(org.prune4j.model.vision.VisionModels.create("lenet5", nd, 1),
+                    dense, false);
+        }
+        Path out = dir.resolve("lenet5-pruned.safetensors");
+        CliRun r = CliRun.of("prune", "--arch", "lenet5", "--model", dense.toString(), "--method", "l2", "--ratio", "0.5",
+                "--sparsity-train-epochs", "1", "--reg", "group-norm", "--reg-lambda", "0.5", "--lr", "0.05",
+                "--batch-size", "50", "--dataset", "fashion-mnist", "--data-dir", "src/test/resources/data",
+                "--latency-reps", "1", "--out", out.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals("group-norm", j.get("reg").asText());
+        assertEquals(0.5, j.get("reg_lambda").asDouble());
+        assertEquals(1, j.get("sparsity_train_epochs").asInt());
+        assertTrue(j.get("reg_group_norm_after").asDouble() < 0.9 * j.get("reg_group_norm_before").asDouble(), r.out());
+        assertFalse(j.has("reg_bn_l1_before"), "LeNet-5 has no batch norm");
+        assertTrue(Files.exists(out));
+    }
+
+    @Test
+    void helpWithArchListsTheVisionOptions() {
+        CliRun r = CliRun.of("prune", "--arch", "resnet20", "--help");
+        assertEquals(0, r.code(), r.err());
+        for (String option : new String[] {"--target-macs", "--distill", "--sparsity-train-epochs", "--reg", "--reg-lambda"}) {
+            assertTrue(r.out().contains(option), option + " in\n" + r.out());
+        }
+    }
+
+    @Test
     void badInputIsOneLineExitTwoAndNothingWritten() {
         Path out = dir.resolve("x.safetensors");
         String[][] cases = {
@@ -64,6 +95,24 @@ class VisionPruneCommandTest {
             {"prune", "--arch", "resnet20", "--model", RESNET20, "--method", "l2", "--target-macs", "0.01", "--max-ratio", "0.5",
                 "--out", out.toString()},
             {"prune", "--arch", "resnet20", "--model", RESNET20, "--method", "nope", "--ratio", "0.5", "--out", out.toString()},
+            {"prune", "--arch", "resnet20", "--model", RESNET20, "--method", "l2", "--ratio", "0.5", "--reg", "group-norm",
+                "--out", out.toString()},
+            {"prune", "--arch", "resnet20", "--model", RESNET20, "--method", "l2", "--ratio", "0.5", "--reg-lambda", "0.1",
+                "--out", out.toString()},
+            {"prune", "--arch", "resnet20", "--model", RESNET20, "--method", "l2", "--ratio", "0.5", "--sparsity-train-epochs", "1",
+                "--out", out.toString(), "--dataset", "cifar10", "--data-dir", "src/test/resources/data"},
+            {"prune", "--arch", "resnet20", "--model", RESNET20, "--method", "l2", "--ratio", "0.5", "--sparsity-train-epochs", "1",
+                "--reg", "bn-l1", "--reg-lambda", "0", "--dataset", "cifar10", "--data-dir", "src/test/resources/data",
+                "--out", out.toString()},
+            {"prune", "--arch", "resnet20", "--model", RESNET20, "--method", "l2", "--ratio", "0.5", "--sparsity-train-epochs", "1",
+                "--reg", "group-norm", "--reg-lambda", "-1", "--dataset", "cifar10", "--data-dir", "src/test/resources/data",
+                "--out", out.toString()},
+            {"prune", "--arch", "resnet20", "--model", RESNET20, "--method", "l2", "--ratio", "0.5", "--sparsity-train-epochs", "1",
+                "--reg", "group-lasso", "--dataset", "cifar10", "--data-dir", "src/test/resources/data", "--out", out.toString()},
+            {"prune", "--arch", "resnet20", "--model", RESNET20, "--method", "l2", "--ratio", "0.5", "--sparsity-train-epochs", "1",
+                "--reg", "group-norm", "--out", out.toString()},
+            {"prune", "--arch", "resnet20", "--model", RESNET20, "--method", "l2", "--ratio", "0.5", "--sparsity-train-epochs", "-1",
+                "--reg", "group-norm", "--out", out.toString()},
         };
         for (String[] args : cases) {
             CliRun r = CliRun.of(args);

@@ -23,6 +23,7 @@ import org.prune4j.model.vision.VisionModel;
 import org.prune4j.model.vision.VisionModels;
 import org.prune4j.model.vision.VisionSpec;
 import org.prune4j.nn.Module;
+import org.prune4j.nn.graph.DependencyGraph;
 import org.prune4j.nn.graph.WidthFitting;
 import org.prune4j.train.KnowledgeDistillation;
 import org.prune4j.train.LearningRateSchedule;
@@ -35,7 +36,7 @@ import org.prune4j.train.TrainingObjective;
 import org.prune4j.train.TrainingResult;
 
 /**
- * One structural pruning run of a vision checkpoint: load → evaluate → prune progressively to the target →
+ * One structural pruning run of a vision checkpoint: load → evaluate → sparsity-train (optional) → prune progressively to the target →
  * evaluate → fine-tune (optional) → evaluate → measure MACs, parameters and latency of dense vs pruned →
  * save (safetensors, the input's tensor names, reduced shapes, shortcut maps in the metadata) → report.
  */
@@ -55,10 +56,33 @@ public final class StructuralPruneJob {
      * @param latencyRepetitions timed repetitions per batch size
      * @param out output safetensors file
      * @param distillation fine-tune against the dense model as teacher, or null for plain cross-entropy
+     * @param sparsity sparsity-inducing training of the dense model before scoring, or null for none
      */
     public record Request(String arch, Path checkpoint, Dataset evalImages, Dataset calibration, Dataset train,
             int finetuneEpochs, double learningRate, int batchSize, long seed, int latencyRepetitions, Path out,
-            Distill distillation) {}
+            Distill distillation, SparsityTraining sparsity) {}
+
+    /**
+     * Training of the dense model with a sparsity-inducing regulariser before importance scoring (same
+     * optimiser, learning rate, batch size and data as fine-tuning).
+     *
+     * @param epochs epochs &gt; 0
+     * @param regularizer {@code group-norm} (group lasso over the dependency graph's groups) or {@code bn-l1}
+     * @param lambda the regulariser's weight λ &gt; 0
+     */
+    public record SparsityTraining(int epochs, String regularizer, double lambda) {
+        public SparsityTraining {
+            if (epochs < 1) {
+                throw new org.prune4j.UserError("--sparsity-train-epochs " + epochs + ": must be >= 1");
+            }
+            if (!(lambda > 0) || Double.isInfinite(lambda)) {
+                throw new org.prune4j.UserError("--reg-lambda " + lambda + ": must be > 0");
+            }
+            if (!regularizer.equals("group-norm") && !regularizer.equals("bn-l1")) {
+                throw new org.prune4j.UserError("--reg " + regularizer + ": expected group-norm or bn-l1");
+            }
+        }
+    }
 
     /**
      * Distillation from the dense model while fine-tuning: loss {@code α · T² · KL(p_dense ‖ p_pruned) + (1 − α) ·
@@ -104,6 +128,9 @@ public final class StructuralPruneJob {
             long paramsBefore = dense.parameterCount();
             if (r.evalImages() != null) {
                 report.put("accuracy_before", accuracy(dense, r.evalImages()));
+            }
+            if (r.sparsity() != null) {
+                sparsityTrain(model, r, image, report);
             }
             Dataset calib = r.calibration() != null ? r.calibration() : r.evalImages();
             if (settings.importance().needsGradients() && calib == null) {
@@ -194,14 +221,53 @@ public final class StructuralPruneJob {
         return ImageClassificationEval.evaluate(model, data, 100).accuracy();
     }
 
+    /**
+     * Trains {@code model} (dense, unpruned) with the request's regulariser and reports the regulariser's
+     * unscaled value (sum of the group norms over the prunable groups, and Σ|γ| of the batch norms) before and
+     * after, and the accuracy after.
+     */
+    static TrainingResult sparsityTrain(VisionModel model, Request r, Shape image, ObjectNode report) {
+        if (r.train() == null) {
+            throw new org.prune4j.UserError("--sparsity-train-epochs needs training images: give --dataset and --data-dir");
+        }
+        SparsityTraining st = r.sparsity();
+        DependencyGraph graph = DependencyGraph.build(model, model::forward, image);
+        SparsityRegularizer reg = SparsityRegularizer.of(st.regularizer(), st.lambda(), model, graph);
+        SparsityRegularizer groupNorm = GroupNormRegularizer.of(graph, st.lambda());
+        boolean hasBn = model.namedModules().values().stream().anyMatch(m -> m instanceof org.prune4j.nn.BatchNorm2d);
+        report.put("sparsity_train_epochs", st.epochs());
+        report.put("reg", st.regularizer());
+        report.put("reg_lambda", st.lambda());
+        report.put("reg_group_norm_before", groupNorm.norm());
+        if (hasBn) {
+            report.put("reg_bn_l1_before", BatchNormL1.of(model, st.lambda()).norm());
+        }
+        long t0 = System.nanoTime();
+        TrainingResult tr = train(model, reg.objective(), st.epochs(), r, "sparsity training");
+        report.put("sparsity_train_seconds", round((System.nanoTime() - t0) / 1e9, 1));
+        report.put("sparsity_train_last_loss", tr.epochs().get(tr.epochs().size() - 1).trainLoss());
+        report.put("reg_group_norm_after", groupNorm.norm());
+        if (hasBn) {
+            report.put("reg_bn_l1_after", BatchNormL1.of(model, st.lambda()).norm());
+        }
+        if (r.evalImages() != null) {
+            report.put("accuracy_after_sparsity_training", accuracy(model, r.evalImages()));
+        }
+        return tr;
+    }
+
     static TrainingResult finetune(VisionModel model, VisionModel dense, Request r) {
-        Network net = network(model);
         TrainingObjective objective = r.distillation() == null ? TrainingObjective.CROSS_ENTROPY
                 : KnowledgeDistillation.objective(network(dense), r.distillation().temperature(), r.distillation().alpha());
+        return train(model, objective, r.finetuneEpochs(), r, "fine-tuning");
+    }
+
+    private static TrainingResult train(VisionModel model, TrainingObjective objective, int epochs, Request r, String what) {
+        Network net = network(model);
         DataLoader train = DataLoader.training(r.train(), r.batchSize(), Augmentation.CROP_AND_FLIP, r.seed());
         DataLoader test = DataLoader.evaluation(r.evalImages() != null ? r.evalImages() : r.train(), 100);
-        TrainingConfig cfg = new TrainingConfig(r.finetuneEpochs(), new OptimizerSettings.Sgd(r.learningRate(), 0.9, 5e-4,
-                true), new LearningRateSchedule.Cosine(0), null, "fine-tuning");
+        TrainingConfig cfg = new TrainingConfig(epochs, new OptimizerSettings.Sgd(r.learningRate(), 0.9, 5e-4,
+                true), new LearningRateSchedule.Cosine(0), null, what);
         TrainingResult tr = new Trainer(cfg, objective).train(net, train, test, TrainingListener.none());
         model.train(false);
         return tr;

@@ -37,7 +37,7 @@ class FineTunePrunedModelTest {
                         Normalizer.MEAN, Scope.GLOBAL, new Target(Target.Kind.MACS, 0.5), 1, 0.9, 0.1);
                 StructuralPruner.run(model, model::forward, new Shape(3, 32, 32), s, Map::of, null);
                 StructuralPruneJob.Request r = new StructuralPruneJob.Request("resnet20", RESNET20, data, null, data, 3, 0.02,
-                        16, 0, 1, null, distill);
+                        16, 0, 1, null, distill, null);
                 TrainingResult tr = StructuralPruneJob.finetune(model, dense, r);
                 for (EpochResult e : tr.epochs()) {
                     assertTrue(Double.isFinite(e.trainLoss()), "distill " + distill + ": " + e);
