@@ -1,10 +1,5 @@
 package org.prune4j.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +13,6 @@ import org.prune4j.pipeline.report.PruneReport;
  * {@code seconds}, ..., and {@code recipe}).
  */
 public final class PruneResult {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
-
     private final Recipe recipe;
     private final PruneReport report;
     private final RecoveryResult recovery;
@@ -165,18 +157,7 @@ public final class PruneResult {
 
     /** The report as JSON (snake_case keys, the recipe under {@code recipe}), indented or on one line. */
     public String toJson(boolean indent) {
-        ObjectNode node = JSON.valueToTree(report);
-        if (recovery != null) { // the output is the recovered model; the pruned one went to a scratch folder
-            String out = recipe.output().path();
-            node.put("output", out);
-            node.put("output_bytes", recovery.outputBytes());
-            node.set("recovery", recovery.tree());
-        }
-        node.set("recipe", RecipeFormat.toTree(recipe));
-        try {
-            return JSON.copy().configure(SerializationFeature.INDENT_OUTPUT, indent).writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise a report", e);
-        }
+        return ReportJson.withRecovery(ReportJson.tree(report), recipe, recovery, "output_bytes", indent);
     }
+
 }

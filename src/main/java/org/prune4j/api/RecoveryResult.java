@@ -1,8 +1,5 @@
 package org.prune4j.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.OptionalDouble;
 import org.prune4j.prune.recovery.RecoveryReport;
@@ -14,8 +11,6 @@ import org.prune4j.prune.recovery.RecoveryReport;
  * only recovers ({@code method: {name: none}}) gives it from {@link Prune4j#recover(Recipe)} with its recipe.
  */
 public final class RecoveryResult {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Recipe recipe;
     private final RecoveryReport report;
     private final Long outputBytes;
@@ -72,23 +67,13 @@ public final class RecoveryResult {
 
     /** The report as a JSON tree, without a recipe. */
     ObjectNode tree() {
-        try {
-            return (ObjectNode) JSON.readTree(report.toJson(false));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot read a recovery report back", e);
-        }
+        return ReportJson.parse(report.toJson(false));
     }
+
 
     /** The report as JSON (the keys of {@code prune4j recover}'s report, and the recipe under {@code recipe}). */
     public String toJson(boolean indent) {
-        ObjectNode node = tree();
-        if (recipe != null) {
-            node.set("recipe", RecipeFormat.toTree(recipe));
-        }
-        try {
-            return JSON.copy().configure(SerializationFeature.INDENT_OUTPUT, indent).writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise a report", e);
-        }
+        return ReportJson.withRecipe(tree(), recipe, indent);
     }
+
 }

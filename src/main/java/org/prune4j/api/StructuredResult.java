@@ -1,10 +1,5 @@
 package org.prune4j.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -16,9 +11,6 @@ import org.prune4j.prune.structured.StructuredReport;
  * {@code params_after}, {@code layers} with the kept heads and neurons, ..., and {@code recipe}).
  */
 public final class StructuredResult {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
-
     private final Recipe recipe;
     private final StructuredReport report;
     private final RecoveryResult recovery;
@@ -65,18 +57,7 @@ public final class StructuredResult {
 
     /** The report as JSON (snake_case keys, the recipe under {@code recipe}), indented or on one line. */
     public String toJson(boolean indent) {
-        ObjectNode node = JSON.valueToTree(report);
-        if (recovery != null) { // the output is the recovered model; the pruned one went to a scratch folder
-            String out = recipe.output().path();
-            node.put("output", out);
-            node.put("file_bytes_after", recovery.outputBytes());
-            node.set("recovery", recovery.tree());
-        }
-        node.set("recipe", RecipeFormat.toTree(recipe));
-        try {
-            return JSON.copy().configure(SerializationFeature.INDENT_OUTPUT, indent).writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise a report", e);
-        }
+        return ReportJson.withRecovery(ReportJson.tree(report), recipe, recovery, "file_bytes_after", indent);
     }
+
 }

@@ -76,4 +76,14 @@ public record CalibrationSet(int rows, int seqLen, int[] ids, String description
         int[] slice = java.util.Arrays.copyOfRange(ids, from * seqLen, to * seqLen);
         return manager.create(slice, new Shape(to - from, seqLen));
     }
+
+    /** The first {@code max} rows (every row when {@code max <= 0}) as arrays of ids. */
+    public int[][] firstRows(int max) {
+        int n = max > 0 ? Math.min(max, rows) : rows;
+        int[][] out = new int[n][seqLen];
+        for (int r = 0; r < n; r++) {
+            System.arraycopy(ids, r * seqLen, out[r], 0, seqLen);
+        }
+        return out;
+    }
 }

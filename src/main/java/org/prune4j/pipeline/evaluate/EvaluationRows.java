@@ -23,8 +23,7 @@ public record EvaluationRows(int[][] rows, String description) {
         int[][] rows;
         String src;
         if (spec.ids() != null) {
-            rows = toRows(CalibrationSet.fromIds(spec.ids().read(), spec.ids().toString(), c.vocabSize(), context),
-                    spec.maxWindows());
+            rows = CalibrationSet.fromIds(spec.ids().read(), spec.ids().toString(), c.vocabSize(), context).firstRows(spec.maxWindows());
             src = spec.ids().toString();
         } else if (spec.text() != null) {
             int seqLen = spec.seqLen() > 0 ? spec.seqLen() : context;
@@ -37,22 +36,11 @@ public record EvaluationRows(int[][] rows, String description) {
         } else if (BundledModels.isBundled(model.spec().model())) {
             String name = model.spec().model();
             IdsFileSpec ids = new IdsFileSpec(BundledModels.protocol(name), "eval_ids");
-            rows = toRows(CalibrationSet.fromIds(ids.read(), name + " protocol eval_ids", c.vocabSize(), context),
-                    spec.maxWindows());
+            rows = CalibrationSet.fromIds(ids.read(), name + " protocol eval_ids", c.vocabSize(), context).firstRows(spec.maxWindows());
             src = name + " protocol eval_ids";
         } else {
             return null;
         }
         return new EvaluationRows(rows, rows.length + " rows of " + rows[0].length + " tokens from " + src);
-    }
-
-    private static int[][] toRows(CalibrationSet set, int max) {
-        int n = max > 0 ? Math.min(max, set.rows()) : set.rows();
-        int[] ids = set.ids();
-        int[][] rows = new int[n][set.seqLen()];
-        for (int r = 0; r < n; r++) {
-            System.arraycopy(ids, r * set.seqLen(), rows[r], 0, set.seqLen());
-        }
-        return rows;
     }
 }

@@ -35,6 +35,7 @@ import org.prune4j.model.llama.LlamaTensorNames;
 import org.prune4j.nn.Linear;
 import org.prune4j.nn.Module;
 import org.prune4j.nn.Parameter;
+import org.prune4j.pipeline.calibrate.Calibration;
 import org.prune4j.pipeline.calibrate.CalibrationSet;
 import org.prune4j.tokenizer.Tokenizer;
 import org.prune4j.tokenizer.Tokenizers;
@@ -208,11 +209,7 @@ public final class RecoveryJob {
             if (set.seqLen() < 2) {
                 throw new UserError("--train-ids " + io.trainIds() + ": rows of " + set.seqLen() + " token; a window needs 2");
             }
-            int[][] rows = new int[set.rows()][];
-            for (int r = 0; r < rows.length; r++) {
-                rows[r] = java.util.Arrays.copyOfRange(set.ids(), r * set.seqLen(), (r + 1) * set.seqLen());
-            }
-            return rows;
+            return set.firstRows(0);
         }
         if (io.trainText() == null) {
             throw new UserError("training data is needed: --train TEXT or --train-ids IDS");
@@ -221,48 +218,29 @@ public final class RecoveryJob {
         if (seqLen > context) {
             throw new UserError("--seqlen " + seqLen + ": longer than the model's context of " + context);
         }
-        int[] stream = tok.encode(readText(io.trainText()), true, false);
+        int[] stream = tok.encode(Calibration.readText(io.trainText()), true, false);
         return TokenWindowSet.windows(stream, seqLen, "--train " + io.trainText());
     }
 
     private static int[][] evaluationRows(Io io, LlamaCheckpoint ckpt, Tokenizer tok) {
         int context = ckpt.config().maxPositions();
         if (io.evalIds() != null) {
-            return rows(CalibrationSet.fromIds(io.evalIds().read(), io.evalIds().toString(), ckpt.config().vocabSize(),
-                    context), io.maxEvalWindows());
+            return CalibrationSet.fromIds(io.evalIds().read(), io.evalIds().toString(), ckpt.config().vocabSize(),
+                    context).firstRows(io.maxEvalWindows());
         }
         if (io.evalText() != null) {
             int seqLen = io.evalSeqLen() > 0 ? io.evalSeqLen() : context;
             if (seqLen > context) {
                 throw new UserError("--eval-seqlen " + seqLen + ": longer than the model's context of " + context);
             }
-            return TokenWindows.split(tok.encode(readText(io.evalText()), true, false), seqLen, io.maxEvalWindows());
+            return TokenWindows.split(tok.encode(Calibration.readText(io.evalText()), true, false), seqLen, io.maxEvalWindows());
         }
         if (BundledModels.isBundled(io.model())) {
             IdsFileSpec spec = new IdsFileSpec(BundledModels.protocol(io.model()), "eval_ids");
-            return rows(CalibrationSet.fromIds(spec.read(), io.model() + " protocol eval_ids", ckpt.config().vocabSize(),
-                    context), io.maxEvalWindows());
+            return CalibrationSet.fromIds(spec.read(), io.model() + " protocol eval_ids", ckpt.config().vocabSize(),
+                    context).firstRows(io.maxEvalWindows());
         }
         return null;
-    }
-
-    private static int[][] rows(CalibrationSet set, int max) {
-        int n = max > 0 ? Math.min(max, set.rows()) : set.rows();
-        int[][] out = new int[n][];
-        for (int r = 0; r < n; r++) {
-            out[r] = java.util.Arrays.copyOfRange(set.ids(), r * set.seqLen(), (r + 1) * set.seqLen());
-        }
-        return out;
-    }
-
-    private static String readText(Path p) {
-        try {
-            return Files.readString(p, StandardCharsets.UTF_8);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new UserError(p + ": no such file");
-        } catch (IOException e) {
-            throw new UserError(p + ": cannot read text: " + e.getMessage());
-        }
     }
 
     /** The Linears that get adapters, block by block in target order; checks the rank against their sides. */

@@ -9,6 +9,7 @@ import org.prune4j.eval.TokenWindows;
 import org.prune4j.io.IdsFileSpec;
 import org.prune4j.model.BundledModels;
 import org.prune4j.model.llama.LlamaCheckpoint;
+import org.prune4j.pipeline.calibrate.Calibration;
 import org.prune4j.pipeline.calibrate.CalibrationSet;
 import org.prune4j.tokenizer.Tokenizer;
 import org.prune4j.tokenizer.Tokenizers;
@@ -39,7 +40,7 @@ final class StructuredData {
             if (seqLen > context) {
                 throw new UserError("--seqlen " + seqLen + ": longer than the model's context of " + context);
             }
-            return CalibrationSet.fromText(tok, readText(io.calibText()), io.calibText().toString(), io.nsamples(), seqLen,
+            return CalibrationSet.fromText(tok, Calibration.readText(io.calibText()), io.calibText().toString(), io.nsamples(), seqLen,
                     io.seed());
         }
         if (BundledModels.isBundled(io.model())) {
@@ -53,18 +54,18 @@ final class StructuredData {
         int context = ckpt.config().maxPositions();
         int vocab = ckpt.config().vocabSize();
         if (io.evalIds() != null) {
-            return rows(CalibrationSet.fromIds(io.evalIds().read(), io.evalIds().toString(), vocab, context), io.maxEvalWindows());
+            return CalibrationSet.fromIds(io.evalIds().read(), io.evalIds().toString(), vocab, context).firstRows(io.maxEvalWindows());
         }
         if (io.evalText() != null) {
             int seqLen = io.evalSeqLen() > 0 ? io.evalSeqLen() : context;
             if (seqLen > context) {
                 throw new UserError("--eval-seqlen " + seqLen + ": longer than the model's context of " + context);
             }
-            return TokenWindows.split(tok.encode(readText(io.evalText()), true, false), seqLen, io.maxEvalWindows());
+            return TokenWindows.split(tok.encode(Calibration.readText(io.evalText()), true, false), seqLen, io.maxEvalWindows());
         }
         if (BundledModels.isBundled(io.model())) {
             IdsFileSpec spec = new IdsFileSpec(BundledModels.protocol(io.model()), "eval_ids");
-            return rows(CalibrationSet.fromIds(spec.read(), io.model() + " protocol eval_ids", vocab, context), io.maxEvalWindows());
+            return CalibrationSet.fromIds(spec.read(), io.model() + " protocol eval_ids", vocab, context).firstRows(io.maxEvalWindows());
         }
         return null;
     }
@@ -72,25 +73,5 @@ final class StructuredData {
     static String evaluationSource(StructuredPruneJob.Io io) {
         return io.evalIds() != null ? io.evalIds().toString()
                 : io.evalText() != null ? io.evalText().toString() : io.model() + " protocol eval_ids";
-    }
-
-    private static int[][] rows(CalibrationSet set, int max) {
-        int n = max > 0 ? Math.min(max, set.rows()) : set.rows();
-        int[] ids = set.ids();
-        int[][] out = new int[n][set.seqLen()];
-        for (int r = 0; r < n; r++) {
-            System.arraycopy(ids, r * set.seqLen(), out[r], 0, set.seqLen());
-        }
-        return out;
-    }
-
-    private static String readText(Path p) {
-        try {
-            return Files.readString(p, StandardCharsets.UTF_8);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new UserError(p + ": no such file");
-        } catch (IOException e) {
-            throw new UserError(p + ": cannot read text: " + e.getMessage());
-        }
     }
 }
