@@ -3,19 +3,19 @@ package org.prune4j.api;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import org.prune4j.UserError;
-import org.prune4j.pipeline.calibrate.Calibration;
-import org.prune4j.pipeline.calibrate.CalibrationSet;
-import org.prune4j.pipeline.calibrate.CalibrationSpec;
-import org.prune4j.pipeline.evaluate.Evaluation;
-import org.prune4j.pipeline.evaluate.EvaluationRows;
-import org.prune4j.pipeline.evaluate.ModelEvaluation;
-import org.prune4j.pipeline.load.SourceModel;
-import org.prune4j.pipeline.load.WorkingModel;
-import org.prune4j.pipeline.prune.BlockPruner;
-import org.prune4j.pipeline.prune.MatrixPatterns;
-import org.prune4j.pipeline.prune.PruningSpec;
-import org.prune4j.pipeline.prune.SparsityAllocator;
-import org.prune4j.pipeline.report.ReportBuilder;
+import org.prune4j.internal.pipeline.calibrate.Calibration;
+import org.prune4j.internal.pipeline.calibrate.CalibrationSet;
+import org.prune4j.internal.pipeline.calibrate.CalibrationSpec;
+import org.prune4j.internal.pipeline.evaluate.Evaluation;
+import org.prune4j.internal.pipeline.evaluate.EvaluationRows;
+import org.prune4j.internal.pipeline.evaluate.ModelEvaluation;
+import org.prune4j.internal.pipeline.load.SourceModel;
+import org.prune4j.internal.pipeline.load.WorkingModel;
+import org.prune4j.internal.pipeline.prune.BlockPruner;
+import org.prune4j.internal.pipeline.prune.MatrixPatterns;
+import org.prune4j.internal.pipeline.prune.PruningSpec;
+import org.prune4j.internal.pipeline.prune.SparsityAllocator;
+import org.prune4j.internal.pipeline.report.ReportBuilder;
 
 /**
  * A Llama-family language model opened with {@link Prune4j#load}: a llama2.c checkpoint or a Hugging Face

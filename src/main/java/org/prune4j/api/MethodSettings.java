@@ -4,9 +4,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.prune4j.UserError;
-import org.prune4j.prune.SparsityPattern;
-import org.prune4j.prune.structured.StructuredMethod;
-import org.prune4j.prune.structured.StructuredRecipeKeys;
+import org.prune4j.internal.prune.SparsityPattern;
+import org.prune4j.internal.prune.structured.StructuredMethod;
+import org.prune4j.internal.prune.structured.StructuredRecipeKeys;
 
 /**
  * The pruning method and all its settings (recipe section {@code method}). The method is found by name
@@ -17,7 +17,7 @@ import org.prune4j.prune.structured.StructuredRecipeKeys;
  * {@code block-influence}, {@code angular}) remove whole heads, neurons or layers: they take no sparsity
  * but {@code ratio} or {@code layers}, {@code units}, {@code allocation}, {@code round_to}, {@code metric},
  * {@code bias_compensation}, {@code taylor} as their settings (declared in
- * {@link org.prune4j.prune.structured.StructuredRecipeKeys}).
+ * {@link org.prune4j.internal.prune.structured.StructuredRecipeKeys}).
  *
  * @param name a registered method: {@code magnitude}, {@code wanda}, {@code sparsegpt}, {@code dsnot}, or
  *     a structured one (recipe key {@code method.name})

@@ -2,11 +2,11 @@ package org.prune4j.api;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import org.prune4j.pipeline.LlmPruneJob;
-import org.prune4j.pipeline.report.PruneReport;
-import org.prune4j.pipeline.report.ReportFiles;
-import org.prune4j.prune.structured.StructuredPruneJob;
-import org.prune4j.prune.structured.StructuredReport;
+import org.prune4j.internal.pipeline.LlmPruneJob;
+import org.prune4j.internal.pipeline.report.PruneReport;
+import org.prune4j.internal.pipeline.report.ReportFiles;
+import org.prune4j.internal.prune.structured.StructuredPruneJob;
+import org.prune4j.api.report.StructuredReport;
 
 /**
  * The entry point of the prune4j library: load a model, prune it, evaluate it, save it; or run a whole

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import org.prune4j.pipeline.report.PruneReport;
+import org.prune4j.internal.pipeline.report.PruneReport;
 
 /**
  * What a pruning run lost and gained, with the recipe it ran. {@link #toJson} is the report written

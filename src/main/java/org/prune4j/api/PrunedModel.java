@@ -2,14 +2,14 @@ package org.prune4j.api;
 
 import java.nio.file.Path;
 import org.prune4j.UserError;
-import org.prune4j.io.ScratchDirectory;
-import org.prune4j.pipeline.evaluate.Evaluation;
-import org.prune4j.pipeline.evaluate.EvaluationRows;
-import org.prune4j.pipeline.load.WorkingModel;
-import org.prune4j.pipeline.report.ReportBuilder;
-import org.prune4j.pipeline.report.ReportFiles;
-import org.prune4j.pipeline.save.OutputSpec;
-import org.prune4j.pipeline.save.OutputTarget;
+import org.prune4j.internal.io.ScratchDirectory;
+import org.prune4j.internal.pipeline.evaluate.Evaluation;
+import org.prune4j.internal.pipeline.evaluate.EvaluationRows;
+import org.prune4j.internal.pipeline.load.WorkingModel;
+import org.prune4j.internal.pipeline.report.ReportBuilder;
+import org.prune4j.internal.pipeline.report.ReportFiles;
+import org.prune4j.internal.pipeline.save.OutputSpec;
+import org.prune4j.internal.pipeline.save.OutputTarget;
 
 /**
  * A model pruned by {@link LanguageModel#prune}: evaluate it, save it, read what pruning did

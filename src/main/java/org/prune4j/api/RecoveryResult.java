@@ -2,7 +2,7 @@ package org.prune4j.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.OptionalDouble;
-import org.prune4j.prune.recovery.RecoveryReport;
+import org.prune4j.api.report.RecoveryReport;
 
 /**
  * What recovery fine-tuning did, as {@code prune4j recover} reports it: perplexity before ({@code pruned_ppl})

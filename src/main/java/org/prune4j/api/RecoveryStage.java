@@ -6,14 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import org.prune4j.UserError;
-import org.prune4j.io.IdsFileSpec;
-import org.prune4j.io.ScratchDirectory;
-import org.prune4j.model.BundledModels;
-import org.prune4j.pipeline.report.ReportBuilder;
-import org.prune4j.prune.recovery.RecoveryJob;
-import org.prune4j.prune.recovery.RecoveryMethod;
-import org.prune4j.prune.recovery.RecoveryReport;
-import org.prune4j.train.lm.LmTrainingSettings;
+import org.prune4j.internal.io.IdsFileSpec;
+import org.prune4j.internal.io.ScratchDirectory;
+import org.prune4j.internal.model.BundledModels;
+import org.prune4j.internal.pipeline.report.ReportBuilder;
+import org.prune4j.internal.prune.recovery.RecoveryJob;
+import org.prune4j.internal.prune.recovery.RecoveryMethod;
+import org.prune4j.api.report.RecoveryReport;
+import org.prune4j.internal.train.lm.LmTrainingSettings;
 
 /**
  * The recovery stage of a recipe: maps {@link RecoverySettings} to the settings of {@link RecoveryJob} (the
@@ -41,7 +41,7 @@ final class RecoveryStage {
     private RecoveryStage() {}
 
     /** The job's settings; its errors name the recipe keys ({@code recovery.rank}) instead of the flags. */
-    static org.prune4j.prune.recovery.RecoverySettings settings(RecoverySettings r) {
+    static org.prune4j.internal.prune.recovery.RecoverySettings settings(RecoverySettings r) {
         try {
             RecoveryMethod method = RecoveryMethod.parse("recovery.method", r.method());
             RecoveryMethod student = r.student() == null ? RecoveryMethod.MASKED_LORA
@@ -51,7 +51,7 @@ final class RecoveryStage {
             if (!(r.valFraction() >= 0 && r.valFraction() < 1)) {
                 throw new UserError("recovery.val_fraction: must be in [0, 1) (got " + r.valFraction() + ")");
             }
-            return new org.prune4j.prune.recovery.RecoverySettings(method, student,
+            return new org.prune4j.internal.prune.recovery.RecoverySettings(method, student,
                     r.targets() == null ? RecoverySettings.Defaults.TARGETS : r.targets(),
                     r.rank() == null ? RecoverySettings.Defaults.RANK : r.rank(),
                     (float) (r.alpha() == null ? RecoverySettings.Defaults.ALPHA : r.alpha()),

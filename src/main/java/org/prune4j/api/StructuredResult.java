@@ -3,7 +3,7 @@ package org.prune4j.api;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import org.prune4j.prune.structured.StructuredReport;
+import org.prune4j.api.report.StructuredReport;
 
 /**
  * What a structured pruning run removed and measured, with the recipe it ran. {@link #toJson} is the report

@@ -3,10 +3,10 @@ package org.prune4j.api;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
-import org.prune4j.io.IdsFileSpec;
-import org.prune4j.io.SafetensorsWriter;
-import org.prune4j.io.TensorData;
-import org.prune4j.model.BundledModels;
+import org.prune4j.internal.io.IdsFileSpec;
+import org.prune4j.internal.io.SafetensorsWriter;
+import org.prune4j.internal.io.TensorData;
+import org.prune4j.internal.model.BundledModels;
 
 /**
  * Small id files cut from the bundled stories260K protocol (the first rows of its calibration and

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.prune4j.UserError;
-import org.prune4j.model.BundledModels;
+import org.prune4j.internal.model.BundledModels;
 
 /** The staged API (load → prune → evaluate → save) does exactly what one {@link Prune4j#run} of the same recipe does. */
 class Prune4jApiTest {

@@ -30,8 +30,8 @@ class PackageCycleTest {
         Path classes = Path.of(UserError.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Map<String, Set<String>> graph = dependencies(classes);
         assertTrue(graph.size() > 20, "jdeps found the packages: " + graph.keySet());
-        assertTrue(graph.get("org.prune4j.cli").contains("org.prune4j.api")
-                && graph.get("org.prune4j.api").contains("org.prune4j.pipeline"), "jdeps found the edges");
+        assertTrue(graph.get("org.prune4j.internal.cli").contains("org.prune4j.api")
+                && graph.get("org.prune4j.api").contains("org.prune4j.internal.pipeline"), "jdeps found the edges");
         List<Set<String>> cycles = new ArrayList<>();
         for (Set<String> component : stronglyConnected(graph)) {
             if (component.size() > 1) {
@@ -56,8 +56,8 @@ class PackageCycleTest {
     void hfReaderAndLlamaModelDoNotDependOnEachOther() throws Exception {
         Path classes = Path.of(UserError.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Map<String, Set<String>> graph = dependencies(classes);
-        assertTrue(!graph.getOrDefault("org.prune4j.model.llama", Set.of()).contains("org.prune4j.io.hf"),
-                "model.llama must not depend on io.hf: " + graph.get("org.prune4j.model.llama"));
+        assertTrue(!graph.getOrDefault("org.prune4j.internal.model.llama", Set.of()).contains("org.prune4j.internal.io.hf"),
+                "model.llama must not depend on io.hf: " + graph.get("org.prune4j.internal.model.llama"));
     }
 
     /** Package → packages of prune4j it uses, from {@code jdeps -verbose:package}. */

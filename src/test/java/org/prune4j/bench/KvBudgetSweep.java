@@ -10,15 +10,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
-import org.prune4j.eval.DecodePerplexity;
-import org.prune4j.eval.TokenWindows;
-import org.prune4j.model.ModelLocator;
-import org.prune4j.model.llama.KvCache;
-import org.prune4j.model.llama.LlamaCheckpoint;
-import org.prune4j.model.llama.LlamaModel;
-import org.prune4j.prune.kv.KvCacheSpec;
-import org.prune4j.tokenizer.Tokenizer;
-import org.prune4j.tokenizer.Tokenizers;
+import org.prune4j.internal.eval.DecodePerplexity;
+import org.prune4j.internal.eval.TokenWindows;
+import org.prune4j.internal.model.ModelLocator;
+import org.prune4j.internal.model.llama.KvCache;
+import org.prune4j.internal.model.llama.LlamaCheckpoint;
+import org.prune4j.internal.model.llama.LlamaModel;
+import org.prune4j.internal.prune.kv.KvCacheSpec;
+import org.prune4j.internal.tokenizer.Tokenizer;
+import org.prune4j.internal.tokenizer.Tokenizers;
 
 /**
  * Optional experiment (not a unit test): perplexity of stories260K against the KV budget for every cache

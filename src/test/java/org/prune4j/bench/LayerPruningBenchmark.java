@@ -15,13 +15,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.prune4j.prune.PruningMask;
-import org.prune4j.prune.SparsityPattern;
-import org.prune4j.prune.oneshot.HessianStatistics;
-import org.prune4j.prune.oneshot.SparseGpt;
-import org.prune4j.prune.oneshot.SparseGptConfig;
-import org.prune4j.prune.oneshot.Wanda;
-import org.prune4j.prune.oneshot.WandaStatistics;
+import org.prune4j.internal.prune.PruningMask;
+import org.prune4j.internal.prune.SparsityPattern;
+import org.prune4j.internal.prune.oneshot.HessianStatistics;
+import org.prune4j.internal.prune.oneshot.SparseGpt;
+import org.prune4j.internal.prune.oneshot.SparseGptConfig;
+import org.prune4j.internal.prune.oneshot.Wanda;
+import org.prune4j.internal.prune.oneshot.WandaStatistics;
 
 /**
  * Layer-level pruning benchmark (not a test): prints measured times, ratios to a dense matmul, and

@@ -15,13 +15,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import org.prune4j.io.onnx.OnnxModelReader;
-import org.prune4j.io.onnx.proto.Onnx.NodeProto;
-import org.prune4j.prune.onnx.ImportanceMethod;
-import org.prune4j.prune.onnx.OnnxPruneJob;
-import org.prune4j.prune.onnx.OnnxPruneSettings;
-import org.prune4j.prune.onnx.PruneScope;
-import org.prune4j.prune.onnx.PruneTarget;
+import org.prune4j.internal.io.onnx.OnnxModelReader;
+import org.prune4j.internal.io.onnx.proto.Onnx.NodeProto;
+import org.prune4j.internal.prune.onnx.ImportanceMethod;
+import org.prune4j.internal.prune.onnx.OnnxPruneJob;
+import org.prune4j.internal.prune.onnx.OnnxPruneSettings;
+import org.prune4j.internal.prune.onnx.PruneScope;
+import org.prune4j.internal.prune.onnx.PruneTarget;
 
 /**
  * Do ONNX Runtime's transformer fusions still apply to an all-MiniLM-L6-v2 whose heads were pruned? Prunes the model

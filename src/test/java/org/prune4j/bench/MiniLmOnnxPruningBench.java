@@ -11,18 +11,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.prune4j.io.onnx.InputTensor;
-import org.prune4j.io.onnx.OnnxDataType;
-import org.prune4j.io.onnx.OnnxModelReader;
-import org.prune4j.io.onnx.OnnxRunner;
-import org.prune4j.prune.onnx.ImportanceMethod;
-import org.prune4j.prune.onnx.MiniLmArtifact;
-import org.prune4j.prune.onnx.OnnxPruneJob;
-import org.prune4j.prune.onnx.OnnxPruneReport;
-import org.prune4j.prune.onnx.OnnxPruneSettings;
-import org.prune4j.prune.onnx.PruneScope;
-import org.prune4j.prune.onnx.PruneTarget;
-import org.prune4j.prune.onnx.SentenceEmbeddings;
+import org.prune4j.internal.io.onnx.InputTensor;
+import org.prune4j.internal.io.onnx.OnnxDataType;
+import org.prune4j.internal.io.onnx.OnnxModelReader;
+import org.prune4j.internal.io.onnx.OnnxRunner;
+import org.prune4j.internal.prune.onnx.ImportanceMethod;
+import org.prune4j.internal.prune.onnx.MiniLmArtifact;
+import org.prune4j.internal.prune.onnx.OnnxPruneJob;
+import org.prune4j.internal.prune.onnx.OnnxPruneReport;
+import org.prune4j.internal.prune.onnx.OnnxPruneSettings;
+import org.prune4j.internal.prune.onnx.PruneScope;
+import org.prune4j.internal.prune.onnx.PruneTarget;
+import org.prune4j.internal.prune.onnx.SentenceEmbeddings;
 
 /**
  * all-MiniLM-L6-v2 (from the local Maven repository) with attention heads and FFN neurons pruned by 25%

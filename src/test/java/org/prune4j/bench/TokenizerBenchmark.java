@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.prune4j.tokenizer.Llama2cTokenizer;
+import org.prune4j.internal.tokenizer.Llama2cTokenizer;
 
 /**
  * Encoding/decoding throughput of {@link Llama2cTokenizer} on the bundled TinyStories text (~800 KB), for

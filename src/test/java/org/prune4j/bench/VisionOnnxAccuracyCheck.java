@@ -7,15 +7,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.prune4j.data.Cifar10Binary;
-import org.prune4j.data.Dataset;
-import org.prune4j.io.onnx.InputTensor;
-import org.prune4j.io.onnx.OnnxRunner;
-import org.prune4j.io.onnx.export.OnnxExportOptions;
-import org.prune4j.io.onnx.export.VisionOnnxExport;
-import org.prune4j.io.onnx.proto.Onnx.ModelProto;
-import org.prune4j.model.vision.VisionModel;
-import org.prune4j.model.vision.VisionModels;
+import org.prune4j.internal.data.Cifar10Binary;
+import org.prune4j.internal.data.Dataset;
+import org.prune4j.internal.io.onnx.InputTensor;
+import org.prune4j.internal.io.onnx.OnnxRunner;
+import org.prune4j.internal.io.onnx.export.OnnxExportOptions;
+import org.prune4j.internal.io.onnx.export.VisionOnnxExport;
+import org.prune4j.internal.io.onnx.proto.Onnx.ModelProto;
+import org.prune4j.internal.model.vision.VisionModel;
+import org.prune4j.internal.model.vision.VisionModels;
 
 /**
  * Optional check (not a unit test; the suite runs the same comparison on the 200 bundled images in

@@ -1,4 +1,0 @@
-package org.prune4j.io.onnx;
-
-/** A tensor a model run produced: its shape, and its values when it is floating point (else {@code null}). */
-public record OutputTensor(long[] shape, float[] values) {}

@@ -1,7 +1,0 @@
-package org.prune4j.nn;
-
-/** Removes a forward hook when closed, so hooks can be scoped with try-with-resources. */
-public interface HookHandle extends AutoCloseable {
-    @Override
-    void close();
-}
