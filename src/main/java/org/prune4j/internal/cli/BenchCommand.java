@@ -1,5 +1,6 @@
 package org.prune4j.internal.cli;
 
+import org.prune4j.internal.nn.ConvKernels;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -179,6 +180,7 @@ final class BenchCommand implements Callable<Integer> {
         List<VisionBenchResult> results = VisionBenchmark.run(subjects, s, round -> err.println("bench: round " + round + "/" + s.runs()));
         o.put("kind", "vision");
         o.put("arch", arch);
+        o.put("conv_kernels", ConvKernels.mode().label());
         ArrayNode arr = o.putArray("models");
         VisionBenchResult first = results.get(0);
         for (VisionBenchResult r : results) {

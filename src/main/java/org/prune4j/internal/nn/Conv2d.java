@@ -39,6 +39,7 @@ public final class Conv2d extends Module {
         this.stride = stride;
         this.padding = padding;
         this.groups = groups;
+        ConvKernels.mode(); // the once-per-process kernel self-check, outside any gradient recording
     }
 
     public Parameter weight() {
@@ -79,8 +80,9 @@ public final class Conv2d extends Module {
     /**
      * Applies the convolution; the result lives in {@code x}'s manager.
      *
-     * <p>The bundled engine's oneDNN kernels compute wrong results on some x86 CPUs (measured: AVX-512 Zen in a
-     * Firecracker VM) for channel counts that structural pruning leaves. Forward: a k×k convolution with more
+     * <p>Where {@link ConvKernels#mode()} found the engine's kernels exact (its self-check), this is the engine's
+     * convolution. Otherwise (the exact fallback): the bundled engine's oneDNN kernels computed wrong results on
+     * one x86 host (AVX-512 Zen in a Firecracker VM) for channel counts that structural pruning leaves. Forward: a k×k convolution with more
      * than 16 input channels and not a multiple of 16 returns wrong sums; zero channels up to the next multiple
      * of {@value #CHANNEL_BLOCK} give the exact result, so such inputs are padded. Backward: input gradients
      * came out wrong or NaN (uninitialised memory) for most counts that are not multiples of 32, and padding
@@ -94,7 +96,11 @@ public final class Conv2d extends Module {
         NDArray w = weight.value();
         NDArray b = bias == null ? null : bias.value();
         NDArray y;
-        if (groups == 1 && (w.hasGradient() || x.hasGradient())) {
+        boolean exactFallback = ConvKernels.mode() == ConvKernels.Mode.EXACT_FALLBACK;
+        if (!exactFallback) {
+            y = x.getNDArrayInternal().convolution(x, w, b, new Shape(stride, stride), new Shape(padding, padding),
+                    new Shape(1, 1), groups).singletonOrThrow();
+        } else if (groups == 1 && (w.hasGradient() || x.hasGradient())) {
             y = unfolded(x, w, b);
         } else {
             long cin = w.getShape().get(1);

@@ -8,7 +8,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.prune4j.internal.train.Autograd;
 
 /**
@@ -16,8 +19,20 @@ import org.prune4j.internal.train.Autograd;
  * sum, gradients against the engine's float64 path (a different kernel from the float32 oneDNN one).
  */
 class Conv2dChannelBlockTest {
-    @Test
-    void oddInputChannelCountsGiveTheExactConvolution() {
+    /** Both kernel choices: the self-check's verdict for this machine, and the fallback forced. */
+    static Stream<ConvKernels.Mode> modes() {
+        return Stream.of(null, ConvKernels.Mode.EXACT_FALLBACK);
+    }
+
+    @AfterEach
+    void unforce() {
+        ConvKernels.force(null);
+    }
+
+    @ParameterizedTest
+    @MethodSource("modes")
+    void oddInputChannelCountsGiveTheExactConvolution(ConvKernels.Mode mode) {
+        ConvKernels.force(mode);
         Random r = new Random(0);
         try (NDManager nd = NDManager.newBaseManager()) {
             for (int cin : new int[] {3, 16, 17, 20, 24, 29, 31, 40}) {
@@ -57,8 +72,10 @@ class Conv2dChannelBlockTest {
         }
     }
 
-    @Test
-    void gradientsOfPrunedChannelCountsMatchTheFloat64Reference() {
+    @ParameterizedTest
+    @MethodSource("modes")
+    void gradientsOfPrunedChannelCountsMatchTheFloat64Reference(ConvKernels.Mode mode) {
+        ConvKernels.force(mode);
         // shapes whose float32 input gradient came out wrong or NaN from the bare engine on the development VM
         int[][] cases = {{6, 3, 1}, {8, 2, 1}, {15, 20, 1}, {16, 8, 1}, {33, 17, 2}, {48, 6, 2}, {22, 28, 2}};
         try (NDManager nd = NDManager.newBaseManager()) {

@@ -22,6 +22,7 @@ import org.prune4j.internal.io.pytorch.StateDicts;
 import org.prune4j.internal.model.vision.VisionModel;
 import org.prune4j.internal.model.vision.VisionModels;
 import org.prune4j.internal.model.vision.VisionSpec;
+import org.prune4j.internal.nn.ConvKernels;
 import org.prune4j.internal.nn.Module;
 import org.prune4j.internal.nn.graph.DependencyGraph;
 import org.prune4j.internal.nn.graph.WidthFitting;
@@ -181,6 +182,7 @@ public final class StructuralPruneJob {
             });
             ObjectNode widths = report.putObject("group_widths");
             result.widths().forEach((k, v) -> widths.putArray(k).add(v[0]).add(v[1]));
+            report.put("conv_kernels", ConvKernels.mode().label());
             ObjectNode latency = report.putObject("latency_ms");
             for (int batch : new int[] {1, 64}) {
                 LatencyMeter.Comparison c = LatencyMeter.compare(dense::forward, model::forward, image, batch, 3,
