@@ -19,10 +19,10 @@ import org.prune4j.internal.model.vision.VisionModels;
 
 /**
  * Optional check (not a unit test; the suite runs the same comparison on the 200 bundled images in
- * {@code VisionOnnxExportTest}): a vision checkpoint, dense or structurally pruned, exported to ONNX gives the same
- * predictions in ONNX Runtime as in prune4j on a whole CIFAR-10 file, e.g. the lossless 1,000 test images of the
- * shared data folder. Prints both accuracies, the number of images whose predicted class differs and the largest
- * logit difference.
+ * {@code VisionOnnxExportTest} and {@code VitOnnxExportTest}): a vision checkpoint (a CIFAR ResNet, the ViT, ...),
+ * dense or structurally pruned, exported to ONNX gives the same predictions in ONNX Runtime as in prune4j on a
+ * whole CIFAR-10 file, e.g. the lossless 1,000 test images of the shared data folder. Prints both accuracies, the
+ * number of images whose predicted class differs and the largest logit difference.
  *
  * <pre>
  * java -cp target/classes:target/test-classes:$(cat target/classpath.txt) org.prune4j.bench.VisionOnnxAccuracyCheck \

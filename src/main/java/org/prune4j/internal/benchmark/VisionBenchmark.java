@@ -11,11 +11,8 @@ import java.util.Random;
 import java.util.function.IntConsumer;
 import org.prune4j.internal.model.vision.VisionModel;
 import org.prune4j.internal.model.vision.VisionSpec;
-import org.prune4j.internal.nn.Conv2d;
-import org.prune4j.internal.nn.HookHandle;
-import org.prune4j.internal.nn.Linear;
-import org.prune4j.internal.nn.Module;
 import org.prune4j.internal.nn.Parameter;
+import org.prune4j.internal.prune.structural.MacCounter;
 
 /**
  * Inference speed of vision models in prune4j's runtime (or another, through a {@link Runner}): for each batch size, the time of one forward
@@ -90,7 +87,10 @@ public final class VisionBenchmark {
         }
     }
 
-    /** Parameters, nonzero parameters and MACs per image of convolutions and linear layers (one batch-1 pass). */
+    /**
+     * Parameters, nonzero parameters and MACs per image as {@code prune --arch} counts them ({@link MacCounter}:
+     * convolutions, linear layers and, for the ViT, the fused in-projection and the attention products).
+     */
     static ModelFacts facts(VisionModel model, long fileBytes) {
         long params = 0;
         long nonzero = 0;
@@ -98,22 +98,8 @@ public final class VisionBenchmark {
             params += p.numel();
             nonzero += LlmBenchmark.nonzero(p.value());
         }
-        long[] macs = {0};
-        List<HookHandle> hooks = new ArrayList<>();
-        for (Module m : model.namedModules().values()) {
-            if (m instanceof Conv2d c) {
-                long perOutput = c.inChannels() / c.groups() * c.kernelSize()[0] * c.kernelSize()[1];
-                hooks.add(c.addForwardHook((mod, in, out) -> macs[0] += out.size() * perOutput));
-            } else if (m instanceof Linear l) {
-                hooks.add(l.addForwardHook((mod, in, out) -> macs[0] += out.size() * l.inFeatures()));
-            }
-        }
         VisionSpec spec = model.spec();
-        try (NDManager scope = NDManager.newBaseManager()) {
-            model.forward(scope.zeros(new Shape(1, spec.channels(), spec.height(), spec.width())));
-        } finally {
-            hooks.forEach(HookHandle::close);
-        }
-        return new ModelFacts(params, nonzero, macs[0], fileBytes);
+        long macs = MacCounter.total(model, model::forward, new Shape(spec.channels(), spec.height(), spec.width()));
+        return new ModelFacts(params, nonzero, macs, fileBytes);
     }
 }

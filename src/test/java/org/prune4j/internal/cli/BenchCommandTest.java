@@ -81,6 +81,28 @@ class BenchCommandTest {
         }
     }
 
+    /**
+     * The ViT in ONNX Runtime; its MACs count the attention: per image, 65 tokens of width 128, per layer
+     * in_proj 65·128·384 + out_proj 65·128·128 + linear1/linear2 2·65·128·256 + scores and context 2·65·65·128,
+     * times 6 layers, plus the patch convolution 64·128·48 and the head 128·10 = 58,002,176.
+     */
+    @Test
+    void theVitRunsInOnnxRuntimeWithItsAttentionMacs() throws Exception {
+        Path ckpt = dir.resolve("vit.safetensors");
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            org.prune4j.internal.train.Checkpoints.save(ckpt,
+                    org.prune4j.internal.model.vision.VisionModels.create("vit-cifar-tiny", m, 3), java.util.Map.of());
+        }
+        CliRun r = CliRun.of("bench", "--runtime", "onnxruntime", "--arch", "vit-cifar-tiny", "--model", ckpt.toString(),
+                "--batch", "2", "--runs", "1", "--warmup", "0", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode m = r.json().get("models").get(0);
+        long perLayer = 65L * 128 * 384 + 65L * 128 * 128 + 2 * 65L * 128 * 256 + 2 * 65L * 65 * 128;
+        assertEquals(6 * perLayer + 64L * 128 * 48 + 128 * 10, m.get("macs_per_image").asLong());
+        assertEquals(58_002_176L, m.get("macs_per_image").asLong());
+        assertTrue(m.get("batches").get(0).get("images_per_second").get("median").asDouble() > 0);
+    }
+
     @Test
     void externalRuntimesAndBadSettingsAreOneLineErrors() {
         CliRun.of("bench", "--model", "stories260K", "--runtime", "llama.cpp").assertUserError("not supported yet");

@@ -11,14 +11,18 @@ import org.prune4j.internal.model.vision.CifarResNet;
 import org.prune4j.internal.model.vision.ConvNet;
 import org.prune4j.internal.model.vision.LeNet300100;
 import org.prune4j.internal.model.vision.LeNet5;
+import org.prune4j.internal.model.vision.TransformerEncoderLayer;
 import org.prune4j.internal.model.vision.VisionModel;
 import org.prune4j.internal.model.vision.VisionSpec;
+import org.prune4j.internal.model.vision.VisionTransformer;
 import org.prune4j.internal.nn.BatchNorm2d;
 import org.prune4j.internal.nn.ChannelShortcut;
 import org.prune4j.internal.nn.Conv2d;
+import org.prune4j.internal.nn.LayerNorm;
 import org.prune4j.internal.nn.Linear;
 import org.prune4j.internal.nn.Module;
 import org.prune4j.internal.nn.ModuleList;
+import org.prune4j.internal.nn.MultiheadSelfAttention;
 
 /**
  * A loaded vision model (in evaluation mode, possibly structurally pruned) as an ONNX graph (opset
@@ -28,7 +32,15 @@ import org.prune4j.internal.nn.ModuleList;
  *
  * <p>The CIFAR ResNets' parameter-free {@link ChannelShortcut} becomes a strided {@code Slice}, a
  * {@code Pad} with one zero channel (only when some output channel is zero) and a {@code Gather} of the
- * channel map, so pruned shortcut maps are reproduced exactly. The ViT is not supported yet.
+ * channel map, so pruned shortcut maps are reproduced exactly.
+ *
+ * <p>The ViT is written as its plain forward pass (no token reduction) with standard operators: the patch
+ * convolution flattened to tokens, the class token {@code Expand}ed to the batch and prepended, the position
+ * embedding added, then per post-norm encoder layer the fused {@code in_proj} as one MatMul, reshaped to
+ * {@code [3, N, heads, S, head_dim]} and split by {@code Gather}, {@code softmax(q·kᵀ / √head_dim)·v},
+ * {@code out_proj}, residual + {@code LayerNormalization}, the ReLU feed-forward, residual + {@code
+ * LayerNormalization}; the class token's output goes through {@code mlp_head}. Head counts and feed-forward
+ * widths are read per layer, so structurally pruned layers of different widths export as they are.
  */
 public final class VisionOnnxExport {
     private final GraphWriter g;
@@ -88,11 +100,81 @@ public final class VisionOnnxExport {
                 x = relu("fc2", gemm("fc2", (Linear) c.get("fc2"), x));
                 last = "fc3";
             }
+            case VisionTransformer v -> {
+                x = vitTokens(v, (Conv2d) c.get("patch_embed").children().get("proj"), x);
+                List<TransformerEncoderLayer> layers = v.layers();
+                for (int i = 0; i < layers.size(); i++) {
+                    x = encoderLayer("transformer.layers." + i, layers.get(i), x);
+                }
+                Map<String, Module> head = c.get("mlp_head").children();
+                String cls = g.op("mlp_head", "Gather", List.of(x, g.scalar("mlp_head.cls_index", 0L)), "axis", 1L); // [N, E]
+                x = layerNorm("mlp_head.0", (LayerNorm) head.get("0"), cls);
+                g.opNamed("logits", "Gemm", gemmInputs("mlp_head.1", (Linear) head.get("1"), x), "transB", 1L);
+                return g.build();
+            }
             default -> throw new UserError("--to onnx: not supported yet for " + spec.name()
-                    + " (ONNX export covers the CIFAR ResNets, LeNets and Conv-2/4/6)");
+                    + " (ONNX export covers the CIFAR ResNets, LeNets, Conv-2/4/6 and the ViT)");
         }
         g.opNamed("logits", "Gemm", gemmInputs(last, (Linear) c.get(last), x), "transB", 1L);
         return g.build();
+    }
+
+    /** Patch tokens {@code [N, P, E]} with the class token prepended and the position embedding added. */
+    private String vitTokens(VisionTransformer v, Conv2d proj, String images) {
+        String p = "patch_embed";
+        String y = conv(p + ".proj", proj, images); // [N, E, h, w]
+        String tokens = g.transpose(p, g.reshape(p, y, 0, 0, -1), 0, 2, 1); // [N, P, E]
+        long dim = v.clsToken().value().getShape().get(2);
+        String cls = param("cls_token", v.clsToken().value(), false); // [1, 1, E]
+        String batch = g.op(p, "Slice", List.of(g.op(p, "Shape", List.of(images)), g.longs("cls_token.batch_from", 0),
+                g.longs("cls_token.batch_to", 1)));
+        String clsShape = g.op("cls_token", "Concat", List.of(batch, g.longs("cls_token.tail", 1, dim)), "axis", 0L);
+        String clsBatch = g.op("cls_token", "Expand", List.of(cls, clsShape)); // [N, 1, E]
+        String x = g.op("pos_embed", "Concat", List.of(clsBatch, tokens), "axis", 1L);
+        return g.op("pos_embed", "Add", List.of(x, param("pos_embed", v.posEmbed().value(), false)));
+    }
+
+    /** {@code h = norm1(x + attn(x))}, {@code norm2(h + linear2(relu(linear1(h))))}. */
+    private String encoderLayer(String p, TransformerEncoderLayer layer, String x) {
+        Map<String, Module> c = layer.children();
+        String h = layerNorm(p + ".norm1", (LayerNorm) c.get("norm1"),
+                g.op(p, "Add", List.of(x, attention(p + ".self_attn", layer.selfAttention(), x))));
+        String ff = linear(p + ".linear2", (Linear) c.get("linear2"),
+                relu(p + ".linear1", linear(p + ".linear1", (Linear) c.get("linear1"), h)));
+        return layerNorm(p + ".norm2", (LayerNorm) c.get("norm2"), g.op(p, "Add", List.of(h, ff)));
+    }
+
+    /**
+     * Multi-head self-attention of this layer's own head count and head width: the fused {@code in_proj}
+     * rows are q, k, v in that order, each {@code heads × head_dim} (PyTorch's layout).
+     */
+    private String attention(String p, MultiheadSelfAttention a, String x) {
+        long heads = a.numHeads();
+        long dh = a.headDim();
+        String w = param(p + ".in_proj_weight", a.inProjWeight().value(), true);
+        String b = a.inProjBias() == null ? null : param(p + ".in_proj_bias", a.inProjBias().value(), false);
+        String qkv = g.linear(p, x, w, b); // [N, S, 3·H·Dh]
+        String split = g.transpose(p, g.reshape(p, qkv, 0, 0, 3, heads, dh), 2, 0, 3, 1, 4); // [3, N, H, S, Dh]
+        String q = g.op(p, "Gather", List.of(split, g.scalar(p + ".q_index", 0L)), "axis", 0L);
+        String k = g.op(p, "Gather", List.of(split, g.scalar(p + ".k_index", 1L)), "axis", 0L);
+        String v = g.op(p, "Gather", List.of(split, g.scalar(p + ".v_index", 2L)), "axis", 0L);
+        String scores = g.op(p, "MatMul", List.of(q, g.transpose(p, k, 0, 1, 3, 2)));
+        scores = g.op(p, "Div", List.of(scores, g.scalar(p + ".scale", (float) Math.sqrt(dh))));
+        String probs = g.op(p, "Softmax", List.of(scores), "axis", -1L);
+        String ctx = g.op(p, "MatMul", List.of(probs, v)); // [N, H, S, Dh]
+        ctx = g.reshape(p, g.transpose(p, ctx, 0, 2, 1, 3), 0, 0, heads * dh);
+        return linear(p + ".out_proj", a.outProj(), ctx);
+    }
+
+    private String layerNorm(String p, LayerNorm norm, String x) {
+        return g.op(p, "LayerNormalization", List.of(x, param(p + ".weight", norm.weight().value(), false),
+                param(p + ".bias", norm.bias().value(), false)), "axis", -1L, "epsilon", norm.eps());
+    }
+
+    /** A {@link Linear} on {@code [..., in]} tokens: MatMul on the transposed weight, plus the bias. */
+    private String linear(String p, Linear l, String x) {
+        String w = param(p + ".weight", l.weight().value(), true);
+        return g.linear(p, x, w, l.bias() == null ? null : param(p + ".bias", l.bias().value(), false));
     }
 
     /** {@code relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))}. */
