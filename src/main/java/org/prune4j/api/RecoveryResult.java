@@ -8,7 +8,7 @@ import org.prune4j.api.report.RecoveryReport;
  * What recovery fine-tuning did, as {@code prune4j recover} reports it: perplexity before ({@code pruned_ppl})
  * and after ({@code recovered_ppl}), sparsity before and after, trainable parameters, steps, tokens seen,
  * times. After pruning it is part of the pruning result ({@link PruneResult#recovery()}); a recipe that
- * only recovers ({@code method: {name: none}}) gives it from {@link Prune4j#recover(Recipe)} with its recipe.
+ * only recovers ({@code method: {name: none}}) gives it from {@link Prune4j#recover(Recipe, java.io.PrintStream)} with its recipe.
  */
 public final class RecoveryResult {
     private final Recipe recipe;
