@@ -19,5 +19,5 @@ final class ExperimentOptions {
     int threads;
 
     @picocli.CommandLine.Mixin
-    NoRecipeYet recipe = new NoRecipeYet();
+    RecipeOption recipe = new RecipeOption();
 }
