@@ -80,6 +80,27 @@ class CommandRecipeReplayTest {
     }
 
     @Test
+    void kvCacheAndPrefillEvalsEmbedTheirRecipeAndReplay() throws Exception {
+        Path text = dir.resolve("story.txt");
+        Files.writeString(text, "Once upon a time, there was a little girl named Lily. She loved to play in the park with her"
+                + " friends. One day, she saw a big red ball under a tree and ran to get it.");
+        String t = text.toString();
+        String[][] cmds = {
+            {"eval", "--model", "stories260K", "--text", t, "--seqlen", "32", "--max-windows", "1", "--kv", "sinks",
+                "--kv-budget", "16", "--json"},
+            {"eval", "--model", "stories260K", "--text", t, "--seqlen", "32", "--max-windows", "1", "--prefill-keep", "0.5",
+                "--json"}};
+        for (String[] cmd : cmds) {
+            Path recipe = printed("kv", cmd);
+            JsonNode direct = CliRun.of(cmd).json();
+            JsonNode again = CliRun.of("run", recipe.toString(), "--json").json();
+            assertEquals(direct.get("ppl").doubleValue(), again.get("ppl").doubleValue(), 0.0, String.join(" ", cmd));
+            assertEquals(RecipeFormat.readJob(recipe), RecipeFormat.jobFromTree(direct.get("recipe"), "report"));
+            assertEquals(direct.get("recipe"), again.get("recipe"));
+        }
+    }
+
+    @Test
     void visionEvalReplaysTheSameAccuracy() throws Exception {
         String[] cmd = {"eval", "--arch", "resnet20", "--model", RESNET20, "--images", IMAGES, "--json"};
         Path recipe = printed("vision-eval", cmd);
