@@ -17,7 +17,9 @@ import org.prune4j.UserError;
 import org.prune4j.internal.recipe.JobSchemas;
 
 /**
- * Reads and writes {@link Recipe}s as YAML (and as the {@code recipe} object of a JSON report).
+ * Reads and writes {@link Recipe}s as YAML (and as the {@code recipe} object of a JSON report); the
+ * {@code *Job} methods read and write a recipe of any job ({@link RecipeJob}: a {@link Recipe}, or a
+ * {@link JobRecipe} when the recipe has a {@code job} key naming another command's job).
  *
  * <p>Reading is strict: an unknown key, a value of the wrong type, a duplicate key or a setting that
  * belongs to another method is a one-line {@link UserError} naming the file and the key, e.g.

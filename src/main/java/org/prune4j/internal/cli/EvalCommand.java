@@ -115,7 +115,7 @@ final class EvalCommand implements Callable<Integer> {
                     + " half the window).")
     Integer promptTokens;
 
-    @Option(names = "--json", description = "Print one JSON object with the result.")
+    @Option(names = "--json", description = "Print one JSON object with the result (its recipe under recipe).")
     boolean json;
 
     @Spec

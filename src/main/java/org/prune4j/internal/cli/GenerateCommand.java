@@ -61,7 +61,7 @@ final class GenerateCommand implements Callable<Integer> {
             description = "With a --kv eviction policy (window, sinks, h2o, snapkv): entries per layer, the current token included.")
     Integer kvBudget;
 
-    @Option(names = "--json", description = "Print one JSON object (text, ids, speed) instead of streaming the text.")
+    @Option(names = "--json", description = "Print one JSON object (text, ids, speed, the recipe) instead of streaming the text.")
     boolean json;
 
     @Spec

@@ -67,7 +67,7 @@ final class OnnxPruneCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "The pruned model (.onnx); must differ from the input.")
     Path out;
 
-    @Option(names = "--json", description = "Print the report as one JSON object on standard output.")
+    @Option(names = "--json", description = "Print the report as one JSON object on standard output (the recipe under recipe).")
     boolean json;
 
     @Spec

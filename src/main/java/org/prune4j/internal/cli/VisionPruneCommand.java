@@ -124,7 +124,7 @@ final class VisionPruneCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output .safetensors file.")
     Path out;
 
-    @Option(names = "--json", description = "Print the report as one JSON object.")
+    @Option(names = "--json", description = "Print the report as one JSON object (the recipe under recipe).")
     boolean json;
 
     static final class Archs implements Iterable<String> {
