@@ -52,6 +52,15 @@ class CommandRecipeReplayTest {
         assertTrue(direct.out().length() > 40, direct.out());
         assertEquals(direct.out(), replay.out(), "the same text, byte for byte");
 
+        CliRun shown = CliRun.of("run", recipe.toString(), "--print-recipe");
+        assertEquals(Files.readString(recipe), shown.out(), "run --print-recipe prints the recipe it would run");
+        Path shortRecipe = dir.resolve("short.yaml");
+        Files.writeString(shortRecipe, "job: generate\nmodel: {path: stories260K}\n"
+                + "generation: {steps: 40, temperature: 0.8, top_p: 0.95, seed: 7, prompt: Once upon a time}\n");
+        assertEquals(Files.readString(recipe), CliRun.of("run", shortRecipe.toString(), "--print-recipe").out(),
+                "left-out keys are printed with the command's defaults");
+        assertEquals(direct.out(), CliRun.of("run", shortRecipe.toString()).out());
+
         CliRun json = CliRun.of("run", recipe.toString(), "--json");
         assertEquals(0, json.code(), json.err());
         JsonNode report = json.json();
