@@ -23,7 +23,8 @@ import org.prune4j.UserError;
  * @param output where the pruned model and its report go
  */
 public record Recipe(ModelSettings model, CalibrationSettings calibration, MethodSettings method,
-        AllocationSettings allocation, RecoverySettings recovery, EvaluationSettings evaluation, OutputSettings output) {
+        AllocationSettings allocation, RecoverySettings recovery, EvaluationSettings evaluation, OutputSettings output)
+        implements RecipeJob {
 
     /** Fills in the defaults of missing sections and checks that the settings fit together. */
     public Recipe {
@@ -48,6 +49,12 @@ public record Recipe(ModelSettings model, CalibrationSettings calibration, Metho
     public static Recipe of(ModelSettings model, PruneSettings prune, EvaluationSettings evaluation, OutputSettings output) {
         return new Recipe(model, prune.calibration(), prune.method(), prune.allocation(), RecoverySettings.none(), evaluation,
                 output);
+    }
+
+    /** {@code prune}: the job of a recipe without a {@code job} key (pruning, recovery or both). */
+    @Override
+    public String job() {
+        return "prune";
     }
 
     /** The pruning part of this recipe: method, allocation and calibration. */

@@ -14,9 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.prune4j.UserError;
+import org.prune4j.internal.recipe.JobSchemas;
 
 /**
- * Reads and writes {@link Recipe}s as YAML (and as the {@code recipe} object of a JSON report).
+ * Reads and writes {@link Recipe}s as YAML (and as the {@code recipe} object of a JSON report); the
+ * {@code *Job} methods read and write a recipe of any job ({@link RecipeJob}: a {@link Recipe}, or a
+ * {@link JobRecipe} when the recipe has a {@code job} key naming another command's job).
  *
  * <p>Reading is strict: an unknown key, a value of the wrong type, a duplicate key or a setting that
  * belongs to another method is a one-line {@link UserError} naming the file and the key, e.g.
@@ -54,8 +57,79 @@ public final class RecipeFormat {
         return fromTree(root, source);
     }
 
+    /** Reads the recipe of any job in a YAML file (a {@link Recipe} when it has no {@code job} key or {@code job: prune}). */
+    public static RecipeJob readJob(Path file) {
+        return parseJob(readText(file), file.toString());
+    }
+
+    /**
+     * Parses a YAML recipe of any job.
+     *
+     * @param source names the text in error messages (a file name)
+     */
+    public static RecipeJob parseJob(String yaml, String source) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            throw new UserError(source + ": not a valid recipe: " + problem(e));
+        }
+        return jobFromTree(root, source);
+    }
+
+    /** Reads the recipe of any job embedded in a JSON report (its {@code recipe} object). */
+    public static RecipeJob jobFromReport(Path report) {
+        return jobFromTree(reportRecipe(report), report + ": recipe");
+    }
+
+    /**
+     * The recipe of any job in a parsed YAML or JSON tree: a {@link JobRecipe} when its {@code job} key names a
+     * command's job, else a {@link Recipe}.
+     *
+     * @param source names the tree in error messages
+     */
+    public static RecipeJob jobFromTree(JsonNode root, String source) {
+        try {
+            JsonNode job = root == null ? null : root.get("job");
+            if (job == null || job.isNull()) {
+                return RecipeTree.read(root);
+            }
+            if (!job.isTextual()) {
+                throw new UserError("job: expected a string (" + String.join(", ", JobSchemas.names()) + "), got " + job);
+            }
+            String name = JobSchemas.name(job.textValue());
+            if (name.equals(JobSchemas.PRUNE)) {
+                return RecipeTree.read(root);
+            }
+            return new JobRecipe(name, JobSchemas.byName(name).read(root));
+        } catch (UserError e) {
+            throw new UserError(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The recipe of any job as YAML, with a one-line comment header. */
+    public static String toYaml(RecipeJob recipe) {
+        try {
+            return HEADER + YAML.writeValueAsString(toTree(recipe));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a recipe as YAML", e);
+        }
+    }
+
+    /** The recipe of any job as a JSON tree (the {@code recipe} object of a report). */
+    public static ObjectNode toTree(RecipeJob recipe) {
+        return switch (recipe) {
+            case Recipe r -> RecipeTree.write(r, JsonNodeFactory.instance);
+            case JobRecipe j -> JobSchemas.byName(j.job()).write(j.sections(), JsonNodeFactory.instance);
+        };
+    }
+
     /** Reads the recipe embedded in a JSON report written by a pruning run (its {@code recipe} object). */
     public static Recipe fromReport(Path report) {
+        return fromTree(reportRecipe(report), report + ": recipe");
+    }
+
+    private static JsonNode reportRecipe(Path report) {
         String text = readText(report);
         JsonNode root;
         try {
@@ -66,7 +140,7 @@ public final class RecipeFormat {
         if (root == null || !root.isObject() || !root.has("recipe")) {
             throw new UserError(report + ": no recipe in this report (it was not written by a prune4j run that embeds one)");
         }
-        return fromTree(root.get("recipe"), report + ": recipe");
+        return root.get("recipe");
     }
 
     /**

@@ -12,7 +12,10 @@ final class RecipeTree {
     private RecipeTree() {}
 
     static Recipe read(JsonNode tree) {
-        Node root = Node.root(tree, List.of("model", "calibration", "method", "allocation", "recovery", "evaluation", "output"));
+        Node root = Node.root(tree, List.of("job", "model", "calibration", "method", "allocation", "recovery", "evaluation", "output"));
+        if (root.text("job") != null && !root.text("job").strip().equalsIgnoreCase("prune")) {
+            throw new UserError("job " + root.text("job") + ": not a prune recipe (RecipeFormat.parseJob reads every job)");
+        }
         Node model = root.section("model", List.of("path", "tokenizer", "residency"));
         Node method = root.section("method", null);
         if (model == null) {

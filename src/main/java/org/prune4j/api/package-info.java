@@ -14,6 +14,9 @@
  *
  * <p>Every setting is a value ({@link org.prune4j.api.Recipe} and its sections); a
  * {@link org.prune4j.api.Recipe} is read from and written to YAML by {@link org.prune4j.api.RecipeFormat}.
+ * The other commands' runs ({@code eval}, {@code generate}, {@code train}, {@code lottery}, vision and ONNX
+ * pruning) are {@link org.prune4j.api.JobRecipe}s, recipes with a {@code job} key; {@link org.prune4j.api.RecipeJob}
+ * is either kind.
  * Bad settings and bad input fail with a one-line {@link org.prune4j.UserError} naming the setting.
  * Everything outside this package (and {@link org.prune4j.UserError}) is internal and may change.
  */

@@ -115,28 +115,31 @@ final class EvalCommand implements Callable<Integer> {
                     + " half the window).")
     Integer promptTokens;
 
-    @Option(names = "--json", description = "Print one JSON object with the result.")
+    @Option(names = "--json", description = "Print one JSON object with the result (its recipe under recipe).")
     boolean json;
 
     @Spec
     CommandSpec spec;
 
     @picocli.CommandLine.Mixin
-    NoRecipeYet recipe = new NoRecipeYet();
+    RecipeOption recipe = new RecipeOption();
 
     @Override
     public Integer call() {
-        recipe.refuse("eval");
+        if (recipe.printed(spec, "eval")) {
+            return 0;
+        }
+        ObjectNode embedded = json ? RecipeOption.tree(spec, "eval") : null;
         if (arch != null || input.images != null) {
             if (arch == null || input.images == null) {
                 throw new UserError(arch == null ? "--images needs --arch NAME (the checkpoint's architecture)"
                         : "--arch needs --images FILE (not --text/--ids, which are for language models)");
             }
             if (tokens != null) {
-                return TokenReductionEval.run(Path.of(model), arch, input.images, tokens, json,
+                return TokenReductionEval.run(Path.of(model), arch, input.images, tokens, json, embedded,
                         spec.commandLine().getOut());
             }
-            return VisionEval.run(Path.of(model), arch, input.images, json, spec.commandLine().getOut(),
+            return VisionEval.run(Path.of(model), arch, input.images, json, embedded, spec.commandLine().getOut(),
                     spec.commandLine().getErr());
         }
         if (tokens != null) {
@@ -155,7 +158,7 @@ final class EvalCommand implements Callable<Integer> {
                     throw new UserError("--seqlen " + seqLen + ": must be between 3 and the model's context of " + context);
                 }
                 int[][] rows = input.text != null ? textWindows(rt, context) : idWindows(context, rt.model().config().vocabSize());
-                return PrefillPruningEval.run(rt.model(), rows, prefillKeep, promptTokens, json, model,
+                return PrefillPruningEval.run(rt.model(), rows, prefillKeep, promptTokens, json, embedded, model,
                         spec.commandLine().getOut());
             }
         }
@@ -181,7 +184,7 @@ final class EvalCommand implements Callable<Integer> {
                     }
                     rows = input.text != null ? textWindows(rt, context) : idWindows(context, rt.model().config().vocabSize());
                 }
-                return KvEval.run(rt.model(), rows, cache, stream, json, model, spec.commandLine().getOut());
+                return KvEval.run(rt.model(), rows, cache, stream, json, embedded, model, spec.commandLine().getOut());
             }
         }
         if (maxWindows < 0) {
@@ -199,7 +202,7 @@ final class EvalCommand implements Callable<Integer> {
                     : idWindows(context, rt.model().config().vocabSize());
             Perplexity.Result r = new Perplexity(rt.model()).withBatchSize(batchSize)
                     .evaluate(rows, rt.blocks());
-            print(r);
+            print(r, embedded);
         }
         return 0;
     }
@@ -263,9 +266,9 @@ final class EvalCommand implements Callable<Integer> {
         return rows;
     }
 
-    private void print(Perplexity.Result r) {
+    private void print(Perplexity.Result r, ObjectNode recipeTree) {
         var out = spec.commandLine().getOut();
-        if (json) {
+        if (recipeTree != null) {
             ObjectMapper mapper = new ObjectMapper();
             ObjectNode o = mapper.createObjectNode();
             o.put("model", model);
@@ -280,6 +283,7 @@ final class EvalCommand implements Callable<Integer> {
             for (double l : r.rowLosses()) {
                 losses.add(l);
             }
+            o.set("recipe", recipeTree);
             out.println(o.toString());
         } else {
             out.printf(Locale.ROOT, "perplexity %.4f  (mean loss %.4f nats; %d windows x %d tokens, %d predictions; %.2f s)%n",

@@ -11,7 +11,7 @@ final class ExperimentOptions {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the dataset files are (see Datasets).")
     Path dataDir;
 
-    @Option(names = "--json", description = "Print one JSON object with the results.")
+    @Option(names = "--json", description = "Print one JSON object with the results (the recipe under recipe).")
     boolean json;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
@@ -19,5 +19,5 @@ final class ExperimentOptions {
     int threads;
 
     @picocli.CommandLine.Mixin
-    NoRecipeYet recipe = new NoRecipeYet();
+    RecipeOption recipe = new RecipeOption();
 }

@@ -15,8 +15,9 @@ final class ExperimentOutput {
 
     private ExperimentOutput() {}
 
-    static void print(PrintWriter out, Outcome o, boolean json) {
-        if (json) {
+    /** Prints the outcome: one JSON object embedding {@code recipe} when it is given, else the table. */
+    static void print(PrintWriter out, Outcome o, ObjectNode recipe) {
+        if (recipe != null) {
             ObjectNode n = JSON.createObjectNode();
             n.put("command", o.command());
             n.put("run", o.directory().toString());
@@ -26,6 +27,7 @@ final class ExperimentOutput {
             for (ResultRow r : o.rows()) {
                 rows.add(JSON.valueToTree(r));
             }
+            n.set("recipe", recipe);
             out.println(n.toString());
             out.flush();
             return;

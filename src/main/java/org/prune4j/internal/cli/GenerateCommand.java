@@ -61,18 +61,20 @@ final class GenerateCommand implements Callable<Integer> {
             description = "With a --kv eviction policy (window, sinks, h2o, snapkv): entries per layer, the current token included.")
     Integer kvBudget;
 
-    @Option(names = "--json", description = "Print one JSON object (text, ids, speed) instead of streaming the text.")
+    @Option(names = "--json", description = "Print one JSON object (text, ids, speed, the recipe) instead of streaming the text.")
     boolean json;
 
     @Spec
     CommandSpec spec;
 
     @picocli.CommandLine.Mixin
-    NoRecipeYet recipe = new NoRecipeYet();
+    RecipeOption recipe = new RecipeOption();
 
     @Override
     public Integer call() {
-        recipe.refuse("generate");
+        if (recipe.printed(spec, "generate")) {
+            return 0;
+        }
         Sampler sampler = Sampler.of(temperature, topP, seed);
         KvCacheSpec cache = KvCacheSpec.parse(kv, kvBudget);
         PrintWriter out = spec.commandLine().getOut();
@@ -104,6 +106,7 @@ final class GenerateCommand implements Callable<Integer> {
                 if (cache.policy() != null) {
                     o.put("kv_budget", cache.budget());
                 }
+                o.set("recipe", RecipeOption.tree(spec, "generate"));
                 out.println(o.toString());
             } else {
                 out.println();

@@ -20,7 +20,7 @@ import org.prune4j.internal.prune.kv.KvCacheSpec;
 final class KvEval {
     private KvEval() {}
 
-    static int run(LlamaModel model, int[][] rows, KvCacheSpec cache, boolean stream, boolean json, String modelArg,
+    static int run(LlamaModel model, int[][] rows, KvCacheSpec cache, boolean stream, boolean json, ObjectNode recipe, String modelArg,
             PrintWriter out) {
         int context = model.config().maxPositions();
         if (rows.length == 0 || rows[0].length < 2) {
@@ -62,6 +62,9 @@ final class KvEval {
                 o.put("full_tokens_per_s", full.tokensPerSecond());
             } else {
                 o.putNull("full_ppl");
+            }
+            if (recipe != null) {
+                o.set("recipe", recipe);
             }
             out.println(o.toString());
         } else {

@@ -36,12 +36,14 @@ final class LotteryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        options.recipe.refuse("lottery");
+        if (options.recipe.printed(spec, "lottery")) {
+            return 0;
+        }
         EngineThreads.set(options.threads);
         TrainingSettings ts = SettingsFlags.read(spec, TrainingSettings.class);
         LotterySettings ls = SettingsFlags.read(spec, LotterySettings.class);
         Outcome o = LotteryExperiment.run(ts, ls, options.out, options.dataDir, System.err);
-        ExperimentOutput.print(spec.commandLine().getOut(), o, options.json);
+        ExperimentOutput.print(spec.commandLine().getOut(), o, options.json ? RecipeOption.tree(spec, "lottery") : null);
         return 0;
     }
 }

@@ -54,11 +54,16 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns the exit code (used by tests). */
     public static int run(String... args) {
+        return run(commandLine(), args);
+    }
+
+    /** Runs {@code args} on {@code cl} (built by {@link #commandLine()}, its writers set) and returns the exit code. */
+    static int run(CommandLine cl, String... args) {
         if (VisionPruneCommand.isHelpRequest(args)) {
-            return VisionPruneCommand.dispatch(commandLine(), java.util.List.of(args));
+            return VisionPruneCommand.dispatch(cl, java.util.List.of(args));
         }
         Object onnx = OnnxDispatch.commandFor(args);
-        return onnx != null ? OnnxDispatch.execute(commandLine(), onnx, args) : commandLine().execute(args);
+        return onnx != null ? OnnxDispatch.execute(cl, onnx, args) : cl.execute(args);
     }
 
     public static void main(String[] args) {

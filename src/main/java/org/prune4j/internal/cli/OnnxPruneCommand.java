@@ -67,25 +67,27 @@ final class OnnxPruneCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "The pruned model (.onnx); must differ from the input.")
     Path out;
 
-    @Option(names = "--json", description = "Print the report as one JSON object on standard output.")
+    @Option(names = "--json", description = "Print the report as one JSON object on standard output (the recipe under recipe).")
     boolean json;
 
     @Spec
     CommandSpec spec;
 
     @picocli.CommandLine.Mixin
-    NoRecipeYet recipe = new NoRecipeYet();
+    RecipeOption recipe = new RecipeOption();
 
     @Override
     public Integer call() {
-        recipe.refuse("prune --onnx");
+        if (recipe.printed(spec, "prune-onnx")) {
+            return 0;
+        }
         PruneTarget t = target.ratio != null ? new PruneTarget.ParameterRatio(target.ratio) : new PruneTarget.MacsFraction(target.macs);
         OnnxPruneSettings s = new OnnxPruneSettings(ImportanceMethod.parse(method), t, PruneScope.parse(scope), roundTo, calib,
                 tokenizer, maxCalib, seed, dims, GroupScore.parse(groupScore));
         OnnxPruneReport r = new OnnxPruneJob(System.err).run(onnx, out, s);
         PrintWriter o = spec.commandLine().getOut();
         if (json) {
-            o.println(r.toJson().toString());
+            o.println(r.toJson().set("recipe", RecipeOption.tree(spec, "prune-onnx")).toString());
         } else {
             o.printf(Locale.ROOT, "pruned %s with %s (%s, %s)%n", r.model(), r.method(), r.scope(), r.target());
             for (OnnxPruneReport.GroupOutcome g : r.groups()) {

@@ -14,7 +14,7 @@ import org.prune4j.internal.model.llama.LlamaModel;
 final class PrefillPruningEval {
     private PrefillPruningEval() {}
 
-    static int run(LlamaModel model, int[][] rows, double[] keepOption, Integer promptOption, boolean json,
+    static int run(LlamaModel model, int[][] rows, double[] keepOption, Integer promptOption, boolean json, ObjectNode recipe,
             String modelArg, PrintWriter out) {
         int blocks = model.blocks().size();
         if (keepOption.length != 1 && keepOption.length != blocks) {
@@ -50,6 +50,9 @@ final class PrefillPruningEval {
             o.put("dense_prefill_tokens_per_s", r[0].prefillTokensPerSecond());
             ArrayNode t = o.putArray("tokens_per_block");
             Arrays.stream(r[1].tokensPerBlock()).forEach(t::add);
+            if (recipe != null) {
+                o.set("recipe", recipe);
+            }
             out.println(o.toString());
         } else {
             out.printf(Locale.ROOT, "%d windows: %d prompt tokens, %d continuation tokens%n", rows.length, prompt, len - prompt);

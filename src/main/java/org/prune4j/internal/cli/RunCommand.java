@@ -6,7 +6,9 @@ import java.util.concurrent.Callable;
 import org.prune4j.UserError;
 import org.prune4j.api.Prune4j;
 import org.prune4j.api.PruneResult;
+import org.prune4j.api.JobRecipe;
 import org.prune4j.api.Recipe;
+import org.prune4j.api.RecipeJob;
 import org.prune4j.api.RecipeFormat;
 import org.prune4j.api.RecoveryResult;
 import org.prune4j.api.StructuredResult;
@@ -22,6 +24,9 @@ import picocli.CommandLine.Parameters;
                 + "run too; method.name none only recovers the model (what prune4j recover --print-recipe writes).",
             "prune4j prune --print-recipe writes one; every report embeds the recipe it ran (--from-report), and "
                 + "running it again writes the same bytes and measures the same perplexities.",
+            "A recipe with a job key runs that command: job eval, generate, train, lottery, prune-vision (prune --arch) "
+                + "or prune-onnx (prune --onnx), as written by that command's --print-recipe or embedded in its --json report; "
+                + "run prints what the command prints.",
             "Relative paths in a recipe are resolved against the current directory."})
 final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "RECIPE", description = "The recipe, a YAML file.")
@@ -40,12 +45,40 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as one JSON object on standard output.")
     boolean json;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
         if ((recipe == null) == (fromReport == null)) {
             throw new UserError("run: give a recipe file or --from-report REPORT (one of them)");
         }
-        Recipe r = recipe != null ? RecipeFormat.read(recipe) : RecipeFormat.fromReport(fromReport);
+        RecipeJob job = recipe != null ? RecipeFormat.readJob(recipe) : RecipeFormat.jobFromReport(fromReport);
+        return switch (job) {
+            case Recipe r -> runPrune(r);
+            case JobRecipe j -> runCommand(j);
+        };
+    }
+
+    /**
+     * Runs a command's job: the command line it describes, with this command's writers (so {@code run} prints
+     * exactly what the command prints); {@code --print-recipe} lets the command print it with every setting in effect.
+     */
+    private int runCommand(JobRecipe j) {
+        JobRecipe r = out == null ? j : j.withOutput(out.toAbsolutePath().normalize());
+        java.util.List<String> args = new java.util.ArrayList<>(r.arguments());
+        if (printRecipe) {
+            args.add("--print-recipe");
+        } else if (json) {
+            args.add("--json");
+        }
+        picocli.CommandLine cl = Main.commandLine();
+        cl.setOut(spec.commandLine().getOut());
+        cl.setErr(spec.commandLine().getErr());
+        return Main.run(cl, args.toArray(new String[0]));
+    }
+
+    private int runPrune(Recipe r) {
         if (out != null) {
             r = r.withOutput(out.toAbsolutePath().normalize());
         }

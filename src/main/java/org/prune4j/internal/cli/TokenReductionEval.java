@@ -36,7 +36,7 @@ final class TokenReductionEval {
 
     private TokenReductionEval() {}
 
-    static int run(Path checkpoint, String arch, Path images, String tokens, boolean json, PrintWriter out) {
+    static int run(Path checkpoint, String arch, Path images, String tokens, boolean json, ObjectNode recipe, PrintWriter out) {
         VisionSpec spec = VisionModels.spec(arch);
         Dataset data = VisionEval.readImages(images, spec);
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -68,7 +68,7 @@ final class TokenReductionEval {
                         WARMUP, ROUNDS);
                 double denseRate = THROUGHPUT_BATCH / times.get(0).median();
                 double rate = THROUGHPUT_BATCH / times.get(1).median();
-                print(out, json, checkpoint, arch, tokens, dense, reduced, trace, tokenCount, denseMacs, macs, denseRate,
+                print(out, json, recipe, checkpoint, arch, tokens, dense, reduced, trace, tokenCount, denseMacs, macs, denseRate,
                         rate, times);
             }
         }
@@ -88,7 +88,7 @@ final class TokenReductionEval {
         return manager.create(pixels, new Shape(THROUGHPUT_BATCH, data.channels(), data.height(), data.width()));
     }
 
-    private static void print(PrintWriter out, boolean json, Path checkpoint, String arch, String tokens,
+    private static void print(PrintWriter out, boolean json, ObjectNode recipe, Path checkpoint, String arch, String tokens,
             ImageClassificationEval.Result dense, ImageClassificationEval.Result reduced, TokenTrace trace,
             int tokenCount, long denseMacs, long macs, double denseRate, double rate,
             List<InterleavedTiming.Seconds> times) {
@@ -122,6 +122,9 @@ final class TokenReductionEval {
             o.put("dense_batch_seconds_median", round(times.get(0).median()));
             o.put("dense_batch_seconds_min", round(times.get(0).min()));
             o.put("dense_batch_seconds_max", round(times.get(0).max()));
+            if (recipe != null) {
+                o.set("recipe", recipe);
+            }
             out.println(o.toString());
         } else {
             out.printf(Locale.ROOT, "%s with %s on %d images%n", arch, tokens, dense.images());

@@ -36,12 +36,14 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        options.recipe.refuse("train");
+        if (options.recipe.printed(spec, "train")) {
+            return 0;
+        }
         EngineThreads.set(options.threads);
         TrainingSettings ts = SettingsFlags.read(spec, TrainingSettings.class);
         PruningSettings ps = SettingsFlags.read(spec, PruningSettings.class);
         Outcome o = TrainExperiment.run(ts, ps, options.out, options.dataDir, System.err);
-        ExperimentOutput.print(spec.commandLine().getOut(), o, options.json);
+        ExperimentOutput.print(spec.commandLine().getOut(), o, options.json ? RecipeOption.tree(spec, "train") : null);
         return 0;
     }
 }

@@ -42,6 +42,11 @@ final class VisionEval {
      * {@code prune4j: <message>} to {@code err} for bad input.
      */
     public static int run(Path checkpoint, String arch, Path images, boolean json, PrintWriter out, PrintWriter err) {
+        return run(checkpoint, arch, images, json, null, out, err);
+    }
+
+    /** {@link #run(Path, String, Path, boolean, PrintWriter, PrintWriter)} with {@code recipe} embedded in the JSON (when not null). */
+    static int run(Path checkpoint, String arch, Path images, boolean json, ObjectNode recipe, PrintWriter out, PrintWriter err) {
         try {
             VisionSpec spec = VisionModels.spec(arch);
             Dataset data = readImages(images, spec);
@@ -57,6 +62,9 @@ final class VisionEval {
                     o.put("accuracy", r.accuracy());
                     o.put("images", r.images());
                     o.put("seconds", Math.round(r.seconds() * 1000) / 1000.0);
+                    if (recipe != null) {
+                        o.set("recipe", recipe);
+                    }
                     out.println(mapper.writeValueAsString(o));
                 } else {
                     out.printf(Locale.ROOT, "%s on %s: accuracy %.2f%% (%d/%d) in %.1f s%n", arch, images,

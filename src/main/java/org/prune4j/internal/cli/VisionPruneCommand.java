@@ -124,7 +124,7 @@ final class VisionPruneCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output .safetensors file.")
     Path out;
 
-    @Option(names = "--json", description = "Print the report as one JSON object.")
+    @Option(names = "--json", description = "Print the report as one JSON object (the recipe under recipe).")
     boolean json;
 
     static final class Archs implements Iterable<String> {
@@ -163,11 +163,16 @@ final class VisionPruneCommand implements Callable<Integer> {
     }
 
     @picocli.CommandLine.Mixin
-    NoRecipeYet recipe = new NoRecipeYet();
+    RecipeOption recipe = new RecipeOption();
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec command;
 
     @Override
     public Integer call() {
-        recipe.refuse("prune --arch (vision structural pruning)");
+        if (recipe.printed(command, "prune-vision")) {
+            return 0;
+        }
         VisionSpec spec = VisionModels.spec(arch);
         Target t = target.macs != null ? new Target(Target.Kind.MACS, target.macs)
                 : target.params != null ? new Target(Target.Kind.PARAMS, target.params)
@@ -224,6 +229,7 @@ final class VisionPruneCommand implements Callable<Integer> {
         ObjectNode report = new StructuralPruneJob(System.err).run(new StructuralPruneJob.Request(arch, model, eval, null,
                 train, finetuneEpochs, lr, batchSize, seed, latencyReps, out, distillation, sparsity), settings);
         if (json) {
+            report.set("recipe", RecipeOption.tree(command, "prune-vision"));
             System.out.println(report.toString());
         } else {
             printSummary(report);
