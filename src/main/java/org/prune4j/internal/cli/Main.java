@@ -54,7 +54,7 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns the exit code (used by tests). */
     public static int run(String... args) {
-        if (VisionPruneCommand.isHelpRequest(args)) {
+        if (VisionPruneCommand.isHelpRequest(args) || PreCropCommand.isRequest(args)) {
             return VisionPruneCommand.dispatch(commandLine(), java.util.List.of(args));
         }
         Object onnx = OnnxDispatch.commandFor(args);
