@@ -38,6 +38,7 @@ class PreCropCommandTest {
         assertEquals(Math.round(0.1 * 430_500), target, "10% of LeNet-5's 430,500 conv/linear weights");
         long kept = j.get("prunable_weights_after").asLong();
         assertTrue(Math.abs(kept - target) <= 0.05 * target, "PreCrop-Params within rounding: " + kept + " vs " + target);
+        assertEquals(kept, j.get("budget_cropped").asDouble(), 1.0, "predicted weights = the written model's");
         assertTrue(j.get("macs_after").asLong() < j.get("macs_before").asLong());
         int w1 = j.get("group_widths").get("conv1 out").get("cropped").asInt();
         int w2 = j.get("group_widths").get("conv2 out").get("cropped").asInt();
@@ -53,6 +54,26 @@ class PreCropCommandTest {
         }
         CliRun e = CliRun.of("eval", "--arch", "lenet5", "--model", out.toString(), "--images", FASHION_TEST, "--json");
         assertEquals(0, e.code(), e.err());
+    }
+
+    @Test
+    void macsBudgetKeepsTheMasksMacsAndThePredictedCostIsWhatTheModelHas() throws Exception {
+        Path out = dir.resolve("l5-macs.safetensors");
+        CliRun r = CliRun.of("prune", "--arch", "lenet5", "--method", "precrop-synflow", "--density", "0.2",
+                "--budget", "macs", "--synflow-iterations", "10", "--latency-reps", "1", "--out", out.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals("macs", j.get("budget").asText());
+        long macsAfter = 0;
+        double maskMacs = 0;
+        for (JsonNode layer : j.get("layers")) {
+            macsAfter += layer.get("macs_after").asLong();
+            maskMacs += layer.get("macs_before").asLong() * layer.get("pai_density").asDouble();
+        }
+        // the widths' predicted MACs are the counted MACs of the written model; both near the masks' MACs
+        assertEquals(j.get("budget_cropped").asDouble(), macsAfter, 1.0);
+        assertEquals(maskMacs, j.get("budget_target").asDouble(), 1e-3 * maskMacs);
+        assertTrue(Math.abs(macsAfter - maskMacs) <= 0.05 * maskMacs, macsAfter + " vs " + maskMacs);
     }
 
     @Test

@@ -145,6 +145,8 @@ public final class PreCropJob {
             }
             PreCropWidths.Result widths = PreCropWidths.widths(layers, denseWidths, r.roundTo());
             VisionModel cropped = crop(r, manager, image, widths.widths());
+            report.put("budget_target", StructuralPruneJob.round(widths.targetCost(), 1));
+            report.put("budget_cropped", StructuralPruneJob.round(widths.croppedCost(), 1));
             report.put("target_weights", Math.round(r.density() * weights.values().stream().mapToLong(Parameter::numel).sum()));
             report.put("prunable_weights_before", weights.values().stream().mapToLong(Parameter::numel).sum());
             report.put("prunable_weights_after", Prunable.weights(cropped).values().stream().mapToLong(Parameter::numel).sum());
