@@ -150,6 +150,11 @@ final class PreCropCommand implements Callable<Integer> {
         Dataset train = null;
         if (dataset != null) {
             train = Datasets.find(dataset, dataDir).train().withNormalization(spec.normalization());
+            if (train.channels() != spec.channels() || train.height() != spec.height() || train.width() != spec.width()) {
+                throw new UserError("--dataset " + dataset + ": images are " + train.channels() + "x" + train.height() + "x"
+                        + train.width() + " but " + arch + " expects " + spec.channels() + "x" + spec.height() + "x"
+                        + spec.width());
+            }
         }
         Dataset eval = images == null ? null : VisionEval.readImages(images, spec);
         PreCropJob.Request r = request(check.criterion(), criterion.equals("synflow") ? null : train, eval,

@@ -140,6 +140,21 @@ class PreCropCommandTest {
     }
 
     @Test
+    void graspScoresOnTrainingImagesAndMeetsTheBudget() throws Exception {
+        Path out = dir.resolve("grasp.safetensors");
+        CliRun r = CliRun.of("prune", "--arch", "lenet5", "--method", "precrop-grasp", "--density", "0.2",
+                "--score-examples", "50", "--dataset", "fashion-mnist", "--data-dir", DATA, "--latency-reps", "1", "--out",
+                out.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals("precrop-grasp", j.get("method").asText());
+        long kept = j.get("prunable_weights_after").asLong();
+        long target = j.get("target_weights").asLong();
+        assertEquals(Math.round(0.2 * 430_500), target);
+        assertTrue(Math.abs(kept - target) <= 0.05 * target, kept + " vs " + target);
+    }
+
+    @Test
     void helpListsThePreCropOptions() {
         CliRun r = CliRun.of("prune", "--arch", "lenet5", "--method", "precrop-synflow", "--help");
         assertEquals(0, r.code(), r.err());
@@ -167,6 +182,8 @@ class PreCropCommandTest {
             {"prune", "--arch", "lenet5", "--method", "precrop-synflow", "--density", "0.5", "--finetune-epochs", "1",
                 "--out", o},
             {"prune", "--arch", "lenet5", "--method", "precrop-synflow", "--density", "0.5", "--out", dir.resolve("x.pt").toString()},
+            {"prune", "--arch", "conv2", "--method", "precrop-grasp", "--density", "0.5", "--dataset", "fashion-mnist",
+                "--data-dir", DATA, "--out", o},
         };
         for (String[] args : cases) {
             CliRun r = CliRun.of(args);
