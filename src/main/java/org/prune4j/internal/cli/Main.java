@@ -59,7 +59,7 @@ public final class Main implements Runnable {
 
     /** Runs {@code args} on {@code cl} (built by {@link #commandLine()}, its writers set) and returns the exit code. */
     static int run(CommandLine cl, String... args) {
-        if (VisionPruneCommand.isHelpRequest(args)) {
+        if (VisionPruneCommand.isHelpRequest(args) || PreCropCommand.isRequest(args)) {
             return VisionPruneCommand.dispatch(cl, java.util.List.of(args));
         }
         Object onnx = OnnxDispatch.commandFor(args);

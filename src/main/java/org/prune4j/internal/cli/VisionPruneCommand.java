@@ -40,7 +40,9 @@ final class VisionPruneCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Checkpoint (PyTorch .th/.pt or .safetensors).")
     Path model;
 
-    @Option(names = "--method", required = true, description = "Importance: l1, l2, bn-scale, taylor, random.")
+    @Option(names = "--method", required = true, description = "Importance: l1, l2, bn-scale, taylor, random."
+            + " Or precrop-snip, precrop-grasp, precrop-synflow: PreCropping from scratch, no --model, takes --density"
+            + " (its own options: prune --arch NAME --method precrop-synflow --help).")
     String method;
 
     @Option(names = "--scope", defaultValue = "global", description = "local, global or isomorphic. Default: ${DEFAULT-VALUE}.")
@@ -142,6 +144,9 @@ final class VisionPruneCommand implements Callable<Integer> {
         cl.setExecutionExceptionHandler(parent.getExecutionExceptionHandler());
         cl.setParameterExceptionHandler(parent.getParameterExceptionHandler());
         int start = args.indexOf("prune") + 1; // the top-level arguments up to the sub-command's name
+        if (PreCropCommand.wanted(args.subList(start, args.size()))) {
+            return PreCropCommand.dispatch(parent, args.subList(start, args.size()));
+        }
         return cl.execute(args.subList(start, args.size()).toArray(new String[0]));
     }
 

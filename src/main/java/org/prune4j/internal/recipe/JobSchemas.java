@@ -13,7 +13,7 @@ public final class JobSchemas {
     public static final String PRUNE = "prune";
 
     private static final List<JobSchema> ALL = List.of(EvalJob.schema(), GenerateJob.schema(), ExperimentJobs.train(),
-            ExperimentJobs.lottery(), VisionPruneJob.schema(), OnnxPruneJob.schema());
+            ExperimentJobs.lottery(), VisionPruneJob.schema(), PreCropJob.schema(), OnnxPruneJob.schema());
 
     private JobSchemas() {}
 

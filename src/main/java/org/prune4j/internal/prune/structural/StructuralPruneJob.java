@@ -203,7 +203,7 @@ public final class StructuralPruneJob {
         }
     }
 
-    private static ObjectNode stats(ObjectMapper mapper, LatencyMeter.Stats s) {
+    static ObjectNode stats(ObjectMapper mapper, LatencyMeter.Stats s) {
         ObjectNode o = mapper.createObjectNode();
         o.put("median", round(s.medianMs(), 3));
         o.put("p25", round(s.p25Ms(), 3));
@@ -214,7 +214,7 @@ public final class StructuralPruneJob {
         return o;
     }
 
-    private static double round(double v, int digits) {
+    static double round(double v, int digits) {
         double f = Math.pow(10, digits);
         return Math.round(v * f) / f;
     }
@@ -264,7 +264,7 @@ public final class StructuralPruneJob {
         return train(model, objective, r.finetuneEpochs(), r, "fine-tuning");
     }
 
-    private static TrainingResult train(VisionModel model, TrainingObjective objective, int epochs, Request r, String what) {
+    static TrainingResult train(VisionModel model, TrainingObjective objective, int epochs, Request r, String what) {
         Network net = network(model);
         DataLoader train = DataLoader.training(r.train(), r.batchSize(), Augmentation.CROP_AND_FLIP, r.seed());
         DataLoader test = DataLoader.evaluation(r.evalImages() != null ? r.evalImages() : r.train(), 100);
