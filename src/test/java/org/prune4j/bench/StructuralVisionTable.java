@@ -95,6 +95,24 @@ public final class StructuralVisionTable {
             byMacs.put("+ 1 epoch fine-tuning", tuned);
             byLatency.put("one-shot (L2, global)", oneShotLat);
             byLatency.put("+ 1 epoch fine-tuning", tunedLat);
+            // the longer runs at the same settings, where there are any
+            List<double[]> longer = new ArrayList<>();
+            List<double[]> longerLat = new ArrayList<>();
+            double firstDense = sweep.get(0).getValue().path("latency_ms").path("batch_64").path("dense").path("median").asDouble();
+            runs.forEach((name, r) -> {
+                if (name.matches("r56-l2-m\\d+-ft([2-9]|\\d\\d+)")) {
+                    JsonNode b64 = r.path("latency_ms").path("batch_64");
+                    double scale = firstDense / b64.path("dense").path("median").asDouble();
+                    longer.add(new double[] {100.0 * r.get("macs_after").asDouble() / r.get("macs_before").asDouble(),
+                        100 * r.get("accuracy_after").asDouble()});
+                    longerLat.add(new double[] {b64.path("pruned").path("median").asDouble() * scale,
+                        100 * r.get("accuracy_after").asDouble()});
+                }
+            });
+            if (!longer.isEmpty()) {
+                byMacs.put("+ 8 epochs fine-tuning", longer);
+                byLatency.put("+ 8 epochs fine-tuning", longerLat);
+            }
             XyPlot.write(img.resolve("structural-resnet56-accuracy-vs-macs.png"),
                     "ResNet-56, CIFAR-10 lossless 1,000: accuracy vs MACs kept (dense = reference point)",
                     "MACs kept (% of dense)", "accuracy (%)", byMacs, 100, denseAcc);
