@@ -45,7 +45,7 @@ final class RecipeTree {
 
     private static final List<String> RECOVERY_KEYS = List.of("method", "student", "targets", "rank", "alpha", "dropout",
             "teacher", "temperature", "hidden_mse", "train_text", "train_ids", "seqlen", "steps", "epochs", "batch", "accumulate",
-            "lr", "warmup", "min_lr_factor", "weight_decay", "clip", "seed", "val_fraction", "eval_every", "patience");
+            "lr", "warmup", "min_lr_factor", "weight_decay", "clip", "seed", "val_fraction", "eval_every", "patience", "keep_adapters", "checkpoint", "track_ppl");
 
     private static RecoverySettings recovery(Node n) {
         String method = n.text("method") == null ? "none" : n.text("method");
@@ -69,7 +69,7 @@ final class RecipeTree {
                 n.longInteger("warmup", 0), n.number("min_lr_factor", RecoverySettings.Defaults.MIN_LR_FACTOR),
                 n.number("weight_decay", 0), n.number("clip", RecoverySettings.Defaults.CLIP), n.longInteger("seed", 0),
                 n.number("val_fraction", RecoverySettings.Defaults.VAL_FRACTION), n.longInteger("eval_every", 0),
-                n.integer("patience", 0)));
+                n.integer("patience", 0), n.bool("keep_adapters", false), n.text("checkpoint"), n.bool("track_ppl", false)));
     }
 
     private static void writeRecovery(ObjectNode out, RecoverySettings r) {
@@ -103,6 +103,13 @@ final class RecipeTree {
         out.put("val_fraction", r.valFraction());
         out.put("eval_every", r.evalEvery());
         out.put("patience", r.patience());
+        if (r.keepAdapters()) {
+            out.put("keep_adapters", true);
+        }
+        putIfSet(out, "checkpoint", r.checkpoint());
+        if (r.trackPpl()) {
+            out.put("track_ppl", true);
+        }
     }
 
     static ObjectNode write(Recipe r, JsonNodeFactory f) {
@@ -274,6 +281,17 @@ final class RecipeTree {
                 throw wrongType(key, "an integer", v);
             }
             return v.longValue();
+        }
+
+        boolean bool(String key, boolean defaultValue) {
+            JsonNode v = value(key);
+            if (v == null) {
+                return defaultValue;
+            }
+            if (!v.isBoolean()) {
+                throw wrongType(key, "true or false", v);
+            }
+            return v.booleanValue();
         }
 
         /** Every key but {@code except} with its scalar value (Integer, Long, Double, String or Boolean). */

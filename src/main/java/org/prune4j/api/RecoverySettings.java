@@ -42,11 +42,20 @@ import org.prune4j.UserError;
  * @param valFraction share of the training windows held out for validation (0.05; key {@code val_fraction})
  * @param evalEvery steps between validations, 0: only at the end (0; key {@code eval_every})
  * @param patience stop after this many validations without improvement, 0: never (0; key {@code patience})
+ * @param keepAdapters write the trained adapters beside the unmerged model ({@code OUT.adapters.safetensors},
+ *     {@code adapters.safetensors} in a directory) instead of merging them (false; adapter methods only;
+ *     key {@code keep_adapters}, true/false)
+ * @param checkpoint the training-state file saved at every validation; a run that finds it resumes from it,
+ *     so a replay resumes from (or, when finished, reuses) the state an earlier run left (null: none; key
+ *     {@code checkpoint})
+ * @param trackPpl evaluate the perplexity at every validation, the report's {@code perplexity_curve} (false;
+ *     needs evaluation data; key {@code track_ppl}, true/false)
  */
 public record RecoverySettings(String method, String student, List<String> targets, Integer rank, Double alpha, Double dropout,
         String teacher, Double temperature, Double hiddenMse, String trainText, String trainIds, int seqlen, long steps,
         int epochs, int batch, int accumulate, double lr, long warmup, double minLrFactor, double weightDecay, double clip,
-        long seed, double valFraction, long evalEvery, int patience) {
+        long seed, double valFraction, long evalEvery, int patience, boolean keepAdapters, String checkpoint,
+        boolean trackPpl) {
     /** The recovery methods, {@code none} first. */
     public static final List<String> METHODS = List.of("none", "lora", "masked-lora", "scale-lora", "norms-biases", "full",
             "distill");
@@ -72,7 +81,16 @@ public record RecoverySettings(String method, String student, List<String> targe
         temperature = distill ? (temperature == null ? Defaults.TEMPERATURE : temperature)
                 : notApplicable("temperature", temperature, method);
         hiddenMse = distill ? (hiddenMse == null ? 0.0 : hiddenMse) : notApplicable("hidden_mse", hiddenMse, method);
+        if (keepAdapters && !adapters) {
+            throw new UserError("recovery.keep_adapters: recovery.method " + method
+                    + (distill ? " with student " + student : "") + " trains no adapters");
+        }
+        if (checkpoint != null && checkpoint.isBlank()) {
+            throw new UserError("recovery.checkpoint: empty; give a file path or leave the key out");
+        }
         if (method.equals("none")) {
+            notApplicable("checkpoint", checkpoint, method);
+            notApplicable("track_ppl", trackPpl ? Boolean.TRUE : null, method);
             notApplicable("teacher", teacher, method);
             notApplicable("train_text", trainText, method);
             notApplicable("train_ids", trainIds, method);
@@ -157,6 +175,9 @@ public record RecoverySettings(String method, String student, List<String> targe
         private double valFraction = Defaults.VAL_FRACTION;
         private long evalEvery;
         private int patience;
+        private boolean keepAdapters;
+        private String checkpoint;
+        private boolean trackPpl;
 
         private Builder(String method) {
             this.method = method;
@@ -261,6 +282,24 @@ public record RecoverySettings(String method, String student, List<String> targe
             return this;
         }
 
+        /** Adapter methods: write the adapters beside the unmerged model instead of merging them. */
+        public Builder keepAdapters(boolean keep) {
+            this.keepAdapters = keep;
+            return this;
+        }
+
+        /** The training-state file saved at every validation and resumed from when it exists (null: none). */
+        public Builder checkpoint(String path) {
+            this.checkpoint = path;
+            return this;
+        }
+
+        /** Evaluate the perplexity at every validation (the report's {@code perplexity_curve}). */
+        public Builder trackPpl(boolean track) {
+            this.trackPpl = track;
+            return this;
+        }
+
         /**
          * The settings.
          *
@@ -269,7 +308,7 @@ public record RecoverySettings(String method, String student, List<String> targe
         public RecoverySettings build() {
             return checked(new RecoverySettings(method, student, targets, rank, alpha, dropout, teacher, temperature, hiddenMse,
                     trainText, trainIds, seqlen, steps, epochs, batch, accumulate, lr, warmup, minLrFactor, weightDecay, clip,
-                    seed, valFraction, evalEvery, patience));
+                    seed, valFraction, evalEvery, patience, keepAdapters, checkpoint, trackPpl));
         }
     }
 }

@@ -36,6 +36,9 @@ final class RecoveryStage {
         KEY_OF_FLAG.put("--train-ids", "recovery.train_ids");
         KEY_OF_FLAG.put("--train ", "recovery.train_text ");
         KEY_OF_FLAG.put("--teacher", "recovery.teacher");
+        KEY_OF_FLAG.put("--keep-adapters", "recovery.keep_adapters");
+        KEY_OF_FLAG.put("--checkpoint", "recovery.checkpoint");
+        KEY_OF_FLAG.put("--track-ppl", "recovery.track_ppl");
     }
 
     private RecoveryStage() {}
@@ -47,7 +50,8 @@ final class RecoveryStage {
             RecoveryMethod student = r.student() == null ? RecoveryMethod.MASKED_LORA
                     : RecoveryMethod.parse("recovery.student", r.student());
             LmTrainingSettings training = new LmTrainingSettings(r.steps(), r.epochs(), r.batch(), r.accumulate(), r.lr(),
-                    r.warmup(), r.minLrFactor(), r.weightDecay(), r.clip(), r.seed(), r.evalEvery(), r.patience(), null);
+                    r.warmup(), r.minLrFactor(), r.weightDecay(), r.clip(), r.seed(), r.evalEvery(), r.patience(),
+                    r.checkpoint() == null ? null : checkpointPath(r.checkpoint()));
             if (!(r.valFraction() >= 0 && r.valFraction() < 1)) {
                 throw new UserError("recovery.val_fraction: must be in [0, 1) (got " + r.valFraction() + ")");
             }
@@ -57,13 +61,21 @@ final class RecoveryStage {
                     (float) (r.alpha() == null ? RecoverySettings.Defaults.ALPHA : r.alpha()),
                     (float) (r.dropout() == null ? RecoverySettings.Defaults.DROPOUT : r.dropout()),
                     r.temperature() == null ? RecoverySettings.Defaults.TEMPERATURE : r.temperature(),
-                    r.hiddenMse() == null ? 0 : r.hiddenMse(), false, r.seqlen(), r.valFraction(), training);
+                    r.hiddenMse() == null ? 0 : r.hiddenMse(), r.keepAdapters(), r.seqlen(), r.valFraction(), training);
         } catch (UserError e) {
             String m = e.getMessage();
             for (Map.Entry<String, String> k : KEY_OF_FLAG.entrySet()) {
                 m = m.replace(k.getKey(), k.getValue());
             }
             throw new UserError(m, e);
+        }
+    }
+
+    private static Path checkpointPath(String path) {
+        try {
+            return Path.of(path);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new UserError("recovery.checkpoint " + path + ": not a file path (" + e.getReason() + ")");
         }
     }
 
@@ -95,6 +107,10 @@ final class RecoveryStage {
     static <T> Staged<T> pruneThenRecover(Recipe recipe, Function<Recipe, T> prune, PrintStream log,
             java.util.function.BiFunction<T, RecoveryResult, String> json) {
         Path out = recipe.output().path() == null ? null : Path.of(recipe.output().path()).toAbsolutePath();
+        if (out == null && recipe.recovery().keepAdapters()) {
+            throw new UserError("recovery.keep_adapters: needs output.path (the adapters are written beside the output;"
+                    + " without one the recovered model is not kept)");
+        }
         Path parent = out == null ? Path.of(System.getProperty("java.io.tmpdir")) : out.getParent();
         String name = out == null ? "model" : out.getFileName().toString();
         try (ScratchDirectory scratch = ScratchDirectory.create(parent, ".prune4j-recover-")) {
@@ -135,8 +151,11 @@ final class RecoveryStage {
         IdsFileSpec evalIds = e.ids() != null ? IdsFileSpec.parse(e.ids())
                 : e.text() == null && !model.equals(recipe.model().path()) && BundledModels.isBundled(recipe.model().path())
                         ? new IdsFileSpec(BundledModels.protocol(recipe.model().path()), "eval_ids") : null;
+        if (r.trackPpl() && e.text() == null && evalIds == null && !BundledModels.isBundled(model)) {
+            throw new UserError("recovery.track_ppl: needs evaluation data (evaluation.text or evaluation.ids)");
+        }
         return new RecoveryJob.Io(model, recipe.model().tokenizer() == null ? null : Path.of(recipe.model().tokenizer()), teacher,
                 r.trainText() == null ? null : Path.of(r.trainText()), r.trainIds() == null ? null : IdsFileSpec.parse(r.trainIds()),
-                e.text() == null ? null : Path.of(e.text()), evalIds, e.seqlen(), e.maxWindows(), out, false);
+                e.text() == null ? null : Path.of(e.text()), evalIds, e.seqlen(), e.maxWindows(), out, r.trackPpl());
     }
 }

@@ -50,7 +50,10 @@ class RecipeFormatTest {
         Recipe recoverOnly = Recipe.builder().model("/m/pruned.bin")
                 .recovery(RecoverySettings.builder("norms-biases").trainIds("/data/ids.safetensors:ids").steps(5).teacher("stories260K")
                         .build()).output(Path.of("/out/rec.bin")).build();
-        return List.of(owl, sparseGpt, global, flap, layers, taylor, recovered, recoverOnly);
+        Recipe keptAdapters = Recipe.builder().model("/m/pruned.bin")
+                .recovery(RecoverySettings.builder("lora").trainIds("/data/ids.safetensors:ids").steps(5).keepAdapters(true)
+                        .checkpoint("/out/rec.ckpt.safetensors").trackPpl(true).build()).output(Path.of("/out/rec.bin")).build();
+        return List.of(owl, sparseGpt, global, flap, layers, taylor, recovered, recoverOnly, keptAdapters);
     }
 
     @Test
@@ -130,6 +133,15 @@ class RecipeFormatTest {
         assertError("model: {path: m}\nmethod: {name: pruneall, sparsity: 0.5}\n", "method.name pruneall: unknown method");
         assertError("model: {path: m}\n", "method: missing");
         assertError("method: {name: wanda, sparsity: 0.5}\n", "model: missing");
+        String lora = "model: {path: m}\nmethod: {name: wanda, sparsity: 0.5}\nrecovery: {method: lora, train_ids: x, steps: 1, ";
+        assertError(lora + "keep_adapters: 1}\n", "recovery.keep_adapters: expected true or false, got 1");
+        assertError(lora + "track_ppl: \"true\"}\n", "recovery.track_ppl: expected true or false, got \"true\"");
+        assertError(lora + "checkpoint: 5}\n", "recovery.checkpoint: expected a string, got 5");
+        assertError(lora + "checkpoint: \" \"}\n", "recovery.checkpoint: empty");
+        assertError("model: {path: m}\nmethod: {name: wanda, sparsity: 0.5}\nrecovery: {method: full, train_ids: x, steps: 1,"
+                + " keep_adapters: true}\n", "recovery.keep_adapters: recovery.method full trains no adapters");
+        assertError("model: {path: m}\nmethod: {name: wanda, sparsity: 0.5}\nrecovery: {method: none, track_ppl: true}\n",
+                "recovery.track_ppl: recovery.method none does not take this setting");
         assertError("model: {path: m}\nmethod: {name: wanda, sparsity: 0.5}\nrecovery: {method: lora}\n",
                 "recovery: give train_text or train_ids");
         assertError("model: {path: m}\nmethod: {name: wanda, sparsity: 0.5}\nrecovery: {method: none, steps: 3}\n",

@@ -2,8 +2,6 @@ package org.prune4j.internal.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.prune4j.UserError;
@@ -11,12 +9,8 @@ import org.prune4j.api.Prune4j;
 import org.prune4j.api.Recipe;
 import org.prune4j.api.RecipeFormat;
 import org.prune4j.api.RecoveryResult;
-import org.prune4j.internal.io.IdsFileSpec;
 import org.prune4j.internal.prune.recovery.RecoveryJob;
-import org.prune4j.internal.prune.recovery.RecoveryMethod;
 import org.prune4j.api.report.RecoveryReport;
-import org.prune4j.internal.prune.recovery.RecoverySettings;
-import org.prune4j.internal.train.lm.LmTrainingSettings;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -117,10 +111,12 @@ final class RecoverCommand implements Callable<Integer> {
     @Option(names = "--patience", defaultValue = "0", description = "Stop after this many validations without improvement (0: never).")
     int patience;
 
-    @Option(names = "--checkpoint", description = "Training state saved at every validation; a run finding it resumes from it.")
+    @Option(names = "--checkpoint", description = "Training state saved at every validation; a run finding it resumes from it "
+            + "(also a run of the printed recipe: recovery.checkpoint).")
     Path checkpoint;
 
-    @Option(names = "--track-ppl", description = "Evaluate the perplexity at every validation (the report's perplexity_curve).")
+    @Option(names = "--track-ppl", description = "Evaluate the perplexity at every validation (the report's perplexity_curve; "
+            + "needs --eval, --eval-ids or a bundled model).")
     boolean trackPpl;
 
     @ArgGroup(exclusive = true)
@@ -153,12 +149,6 @@ final class RecoverCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream stdout = System.out;
-        if (keepAdapters || checkpoint != null || trackPpl) {
-            if (printRecipe) {
-                throw new UserError("--print-recipe: not supported yet with --keep-adapters, --checkpoint or --track-ppl");
-            }
-            return runUnrecorded(stdout);
-        }
         Recipe recipe = RecoverFlagsRecipe.of(this);
         if (printRecipe) {
             stdout.print(RecipeFormat.toYaml(recipe));
@@ -169,29 +159,6 @@ final class RecoverCommand implements Callable<Integer> {
             stdout.println(result.toJson(false));
         } else {
             print(result.report(), stdout);
-            stdout.println("wrote " + out + " and " + RecoveryJob.reportPath(out));
-        }
-        return 0;
-    }
-
-    /** With the options a recipe does not hold (adapters kept apart, a resumable checkpoint, a perplexity curve): the job directly. */
-    private int runUnrecorded(PrintStream stdout) {
-        RecoveryMethod m = RecoveryMethod.parse("--method", method);
-        List<String> t = Arrays.stream(targets.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
-        LmTrainingSettings ts = new LmTrainingSettings(steps, epochs, batch, accumulate, lr, warmup, minLrFactor,
-                weightDecay, clip, seed, evalEvery, patience, checkpoint);
-        RecoverySettings s = new RecoverySettings(m, RecoveryMethod.parse("--student", student), t, rank, alpha, dropout,
-                temperature, hiddenMse, keepAdapters, seqLen, valFraction, ts);
-        RecoveryJob.Io io = new RecoveryJob.Io(model, tokenizer, teacher, training.text,
-                training.ids == null ? null : IdsFileSpec.parse(training.ids),
-                evaluation == null ? null : evaluation.text,
-                evaluation == null || evaluation.ids == null ? null : IdsFileSpec.parse(evaluation.ids),
-                evalSeqLen, maxEvalWindows, out, trackPpl);
-        RecoveryReport r = new RecoveryJob(System.err).run(io, s);
-        if (json) {
-            stdout.println(r.toJson(false));
-        } else {
-            print(r, stdout);
             stdout.println("wrote " + out + " and " + RecoveryJob.reportPath(out));
         }
         return 0;

@@ -30,6 +30,8 @@ final class RecoverFlagsRecipe {
         FLAG_OF_KEY.put("recovery.weight_decay", "--weight-decay");
         FLAG_OF_KEY.put("recovery.eval_every", "--eval-every");
         FLAG_OF_KEY.put("recovery.val_fraction", "--val-fraction");
+        FLAG_OF_KEY.put("recovery.keep_adapters", "--keep-adapters");
+        FLAG_OF_KEY.put("recovery.track_ppl", "--track-ppl");
         FLAG_OF_KEY.put("recovery.", "--");
         FLAG_OF_KEY.put("evaluation.seqlen", "--eval-seqlen");
         FLAG_OF_KEY.put("evaluation.max_windows", "--max-eval-windows");
@@ -57,6 +59,9 @@ final class RecoverFlagsRecipe {
         boolean distill = method == RecoveryMethod.DISTILL;
         RecoveryMethod trained = distill ? RecoveryMethod.parse("--student", c.student) : method;
         boolean adapters = trained.usesAdapters();
+        if (c.trackPpl && c.evaluation == null && !BundledModels.isBundled(c.model)) {
+            throw new UserError("--track-ppl: needs evaluation data (--eval or --eval-ids)");
+        }
         RecoverySettings r = new RecoverySettings(c.method, distill ? c.student : null,
                 adapters ? java.util.Arrays.stream(c.targets.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList() : null,
                 adapters ? c.rank : null, adapters ? Double.valueOf(Float.toString(c.alpha)) : null,
@@ -64,7 +69,8 @@ final class RecoverFlagsRecipe {
                 distill ? c.temperature : null, distill ? c.hiddenMse : null,
                 c.training.text == null ? null : PruneFlagsRecipe.absolute(c.training.text),
                 PruneFlagsRecipe.absoluteIds(c.training.ids), c.seqLen, c.steps, c.epochs, c.batch, c.accumulate, c.lr, c.warmup,
-                c.minLrFactor, c.weightDecay, c.clip, c.seed, c.valFraction, c.evalEvery, c.patience);
+                c.minLrFactor, c.weightDecay, c.clip, c.seed, c.valFraction, c.evalEvery, c.patience, c.keepAdapters,
+                c.checkpoint == null ? null : PruneFlagsRecipe.absolute(c.checkpoint), c.trackPpl);
         return new Recipe(new ModelSettings(model(c.model), c.tokenizer == null ? null : PruneFlagsRecipe.absolute(c.tokenizer), null),
                 null, MethodSettings.none(), null, r,
                 new EvaluationSettings(c.evaluation == null || c.evaluation.text == null ? null

@@ -136,6 +136,10 @@ class RecoverCommandTest {
         Files.writeString(small, "Once upon a time.");
         CliRun.of("recover", "--model", pruned.toString(), "--method", "masked-lora", "--train", small.toString(),
                 "--steps", "1", "--out", out.toString()).assertUserError("shorter than one training window");
+        CliRun.of("recover", "--model", pruned.toString(), "--method", "masked-lora", "--train-ids", ids + ":calib_ids",
+                "--steps", "1", "--track-ppl", "--out", out.toString()).assertUserError("--track-ppl: needs evaluation data");
+        CliRun.of(args(out, "norms-biases", "--steps", "1", "--keep-adapters").toArray(String[]::new))
+                .assertUserError("--keep-adapters: --method norms-biases trains no adapters");
         Path teacher = dir.resolve("other-vocab");
         LlamaModelFixtures.writeTinyHf(teacher);
         CliRun.of(args(out, "distill", "--steps", "1", "--teacher", teacher.toString()).toArray(String[]::new))
