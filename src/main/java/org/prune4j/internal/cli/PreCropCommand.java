@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.prune4j.UserError;
 import org.prune4j.internal.data.Dataset;
-import org.prune4j.internal.data.Datasets;
 import org.prune4j.internal.model.vision.VisionModels;
 import org.prune4j.internal.model.vision.VisionSpec;
 import org.prune4j.internal.prune.structural.PreCropJob;
@@ -154,12 +153,7 @@ final class PreCropCommand implements Callable<Integer> {
         PreCropJob.Request check = request(criterion, null, null, null);
         Dataset train = null;
         if (dataset != null) {
-            train = Datasets.find(dataset, dataDir).train().withNormalization(spec.normalization());
-            if (train.channels() != spec.channels() || train.height() != spec.height() || train.width() != spec.width()) {
-                throw new UserError("--dataset " + dataset + ": images are " + train.channels() + "x" + train.height() + "x"
-                        + train.width() + " but " + arch + " expects " + spec.channels() + "x" + spec.height() + "x"
-                        + spec.width());
-            }
+            train = TrainingImages.read(dataset, dataDir, spec, arch);
         }
         Dataset eval = images == null ? null : VisionEval.readImages(images, spec);
         PreCropJob.Request r = request(check.criterion(), criterion.equals("synflow") ? null : train, eval,

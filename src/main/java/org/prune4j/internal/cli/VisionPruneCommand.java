@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.prune4j.UserError;
 import org.prune4j.internal.data.Dataset;
-import org.prune4j.internal.data.Datasets;
 import org.prune4j.internal.model.vision.VisionModels;
 import org.prune4j.internal.model.vision.VisionSpec;
 import org.prune4j.internal.prune.structural.GroupReduction;
@@ -229,7 +228,7 @@ final class VisionPruneCommand implements Callable<Integer> {
                 throw new UserError((finetuneEpochs > 0 ? "--finetune-epochs" : "--sparsity-train-epochs")
                         + " needs --dataset (and --data-dir)");
             }
-            train = Datasets.find(dataset, dataDir).train().withNormalization(spec.normalization());
+            train = TrainingImages.read(dataset, dataDir, spec, arch);
         }
         ObjectNode report = new StructuralPruneJob(System.err).run(new StructuralPruneJob.Request(arch, model, eval, null,
                 train, finetuneEpochs, lr, batchSize, seed, latencyReps, out, distillation, sparsity), settings);
