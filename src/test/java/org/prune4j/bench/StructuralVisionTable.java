@@ -20,8 +20,12 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -cp target/classes:target/test-classes:$(cat target/classpath.txt) \
- *     org.prune4j.bench.StructuralVisionTable /tmp/sv/ev docs/experiments/img
+ *     org.prune4j.bench.StructuralVisionTable /tmp/sv/ev docs/experiments/img [BENCH.json]
  * </pre>
+ *
+ * With {@code BENCH.json} (the output of {@code prune4j bench --arch resnet56 --json} over the dense checkpoint and
+ * the sweep's checkpoints, all interleaved in one run) the latency plot uses those batch-64 medians; without it,
+ * each prune run's own interleaved dense/pruned timing, rescaled to the first run's dense baseline.
  */
 public final class StructuralVisionTable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,6 +35,22 @@ public final class StructuralVisionTable {
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args[0]);
         Path img = Path.of(args[1]);
+        Map<String, Double> benchLatency = new LinkedHashMap<>();
+        double benchDense = Double.NaN;
+        if (args.length > 2) {
+            JsonNode bench = JSON.readTree(Path.of(args[2]).toFile());
+            for (JsonNode m : bench.get("models")) {
+                for (JsonNode b : m.get("batches")) {
+                    if (b.get("batch").asInt() == 64) {
+                        String file = Path.of(m.get("model").asText()).getFileName().toString().replace(".safetensors", "");
+                        benchLatency.put(file, b.get("latency_ms_median").asDouble());
+                        if (Double.isNaN(benchDense)) {
+                            benchDense = b.get("latency_ms_median").asDouble();
+                        }
+                    }
+                }
+            }
+        }
         Files.createDirectories(img);
         Map<String, JsonNode> runs = new LinkedHashMap<>();
         try (Stream<Path> files = Files.list(dir)) {
@@ -87,8 +107,12 @@ public final class StructuralVisionTable {
             denseAcc = 100 * r.get("accuracy_before").asDouble();
             oneShot.add(new double[] {macs, 100 * r.get("accuracy_after_pruning").asDouble()});
             tuned.add(new double[] {macs, 100 * r.get("accuracy_after").asDouble()});
-            oneShotLat.add(new double[] {lat * scale, 100 * r.get("accuracy_after_pruning").asDouble()});
-            tunedLat.add(new double[] {lat * scale, 100 * r.get("accuracy_after").asDouble()});
+            double x = benchLatency.getOrDefault(e.getKey(), lat * scale);
+            if (!benchLatency.isEmpty() && !benchLatency.containsKey(e.getKey())) {
+                throw new IllegalArgumentException("the bench JSON has no model " + e.getKey() + ".safetensors");
+            }
+            oneShotLat.add(new double[] {x, 100 * r.get("accuracy_after_pruning").asDouble()});
+            tunedLat.add(new double[] {x, 100 * r.get("accuracy_after").asDouble()});
         }
         if (!sweep.isEmpty()) {
             byMacs.put("one-shot (L2, global)", oneShot);
@@ -105,7 +129,7 @@ public final class StructuralVisionTable {
                     double scale = firstDense / b64.path("dense").path("median").asDouble();
                     longer.add(new double[] {100.0 * r.get("macs_after").asDouble() / r.get("macs_before").asDouble(),
                         100 * r.get("accuracy_after").asDouble()});
-                    longerLat.add(new double[] {b64.path("pruned").path("median").asDouble() * scale,
+                    longerLat.add(new double[] {benchLatency.getOrDefault(name, b64.path("pruned").path("median").asDouble() * scale),
                         100 * r.get("accuracy_after").asDouble()});
                 }
             });
@@ -118,8 +142,9 @@ public final class StructuralVisionTable {
                     "MACs kept (% of dense)", "accuracy (%)", byMacs, 100, denseAcc);
             XyPlot.write(img.resolve("structural-resnet56-accuracy-vs-latency.png"),
                     "ResNet-56: accuracy vs measured latency, batch 64 (dense = reference point)",
-                    "median latency per batch of 64 (ms, scaled to the first run's dense baseline)", "accuracy (%)",
-                    byLatency, denseLatency, denseAcc);
+                    benchLatency.isEmpty() ? "median latency per batch of 64 (ms, scaled to the first run's dense baseline)"
+                            : "median latency per batch of 64 (ms, prune4j bench, all models interleaved)", "accuracy (%)",
+                    byLatency, benchLatency.isEmpty() ? denseLatency : benchDense, denseAcc);
             System.out.println();
             System.out.println("plots: " + img.resolve("structural-resnet56-accuracy-vs-macs.png") + ", "
                     + img.resolve("structural-resnet56-accuracy-vs-latency.png"));
