@@ -73,7 +73,7 @@ class JobRecipeFormatTest {
         assertError("job: eval\nevaluation: {prefill_keep: [0.5, x]}\n", "r.yaml: evaluation.prefill_keep: expected a list of numbers");
         assertError("job: eval\nevaluation: [1, 2]\n", "r.yaml: evaluation: expected a mapping");
         assertError("job: 3\n", "r.yaml: job: expected a string");
-        assertError("job: cook\n", "r.yaml: job cook: unknown job (prune, eval, generate, train, lottery, prune-vision, prune-precrop, prune-onnx)");
+        assertError("job: cook\n", "r.yaml: job cook: unknown job (prune, eval, generate, train, lottery, prune-vision, prune-precrop, prune-onnx, convert, bench, inspect, inspect-onnx, demo)");
     }
 
     @Test

@@ -81,8 +81,14 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    RecipeOption recipe = new RecipeOption();
+
     @Override
     public Integer call() throws IOException {
+        if (recipe.printed(spec, "bench")) {
+            return 0;
+        }
         String rt = runtime.toLowerCase(Locale.ROOT);
         if (rt.equals("llama.cpp")) {
             throw new UserError("--runtime " + runtime + ": not supported yet: the CLI measures prune4j's runtime and onnxruntime"
@@ -117,6 +123,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         if (json) {
+            o.set("recipe", RecipeOption.tree(spec, "bench"));
             spec.commandLine().getOut().println(o.toString());
         } else {
             printTable(o, spec.commandLine().getOut());

@@ -77,8 +77,14 @@ final class ConvertCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    RecipeOption recipe = new RecipeOption();
+
     @Override
     public Integer call() throws IOException {
+        if (recipe.printed(spec, "convert")) {
+            return 0;
+        }
         String format = to.toLowerCase(Locale.ROOT);
         if (format.equals("onnx")) {
             refuse("--tokenizer", tokenizer != null, "onnx");
@@ -123,6 +129,7 @@ final class ConvertCommand implements Callable<Integer> {
             m.put("dtype", storage == null ? null : storage.safetensorsName());
             m.put("tensors", ckpt.tensors().size());
             m.put("bytes", bytes);
+            m.put("recipe", RecipeOption.tree(spec, "convert"));
             spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(m));
         } else {
             spec.commandLine().getOut().println("wrote " + out + " (" + format + ", " + ckpt.tensors().size() + " tensors, " + bytes + " bytes)");

@@ -42,8 +42,17 @@ final class DemoCommand implements Callable<Integer> {
     /** One row of the table. */
     record Row(String method, String pattern, double sparsity, double ppl, Double referencePpl, double seconds) {}
 
+    @picocli.CommandLine.Mixin
+    RecipeOption recipe = new RecipeOption();
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec recipeSpec;
+
     @Override
     public Integer call() throws IOException {
+        if (recipe.printed(recipeSpec, "demo")) {
+            return 0;
+        }
         Map<String, Double> reference = referencePerplexities();
         PrintStream out = System.out;
         List<Row> rows = new ArrayList<>();
@@ -76,6 +85,7 @@ final class DemoCommand implements Callable<Integer> {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("model", MODEL);
             o.put("rows", rows);
+            o.put("recipe", RecipeOption.tree(recipeSpec, "demo"));
             out.println(new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).writeValueAsString(o));
         } else {
             out.println("reference = the original implementations on the same model, calibration and evaluation ids;");

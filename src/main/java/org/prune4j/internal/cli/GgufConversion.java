@@ -30,6 +30,7 @@ record GgufConversion(String model, Path out, String dtype, Path tokenizer, bool
         }
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
+            m.put("recipe", RecipeOption.tree(spec, "convert"));
             m.put("model", model);
             m.put("source", ckpt.source().toString());
             m.put("format", "gguf");

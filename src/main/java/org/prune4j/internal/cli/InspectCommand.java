@@ -71,8 +71,14 @@ final class InspectCommand implements Callable<Integer> {
         }
     }
 
+    @picocli.CommandLine.Mixin
+    RecipeOption recipe = new RecipeOption();
+
     @Override
     public Integer call() {
+        if (recipe.printed(spec, "inspect")) {
+            return 0;
+        }
         if (arch != null) {
             return VisionGroups.print(arch, Path.of(model), groups, spec.commandLine().getOut());
         }
@@ -80,12 +86,13 @@ final class InspectCommand implements Callable<Integer> {
             throw new UserError("--groups needs --arch NAME (the checkpoint's vision architecture)");
         }
         if (StateDictInspection.applies(model)) {
-            return StateDictInspection.run(model, json, spec.commandLine().getOut());
+            return StateDictInspection.run(model, json ? RecipeOption.tree(spec, "inspect") : null, spec.commandLine().getOut());
         }
         try (LlamaRuntime rt = LlamaRuntime.openShell(model, null)) {
             ObjectNode report = describe(rt.checkpoint(), rt.model());
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
+                report.set("recipe", RecipeOption.tree(spec, "inspect"));
                 out.println(report.toString());
             } else {
                 printText(out, report);

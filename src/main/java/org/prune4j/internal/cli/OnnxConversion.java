@@ -58,6 +58,7 @@ record OnnxConversion(String model, String arch, Path out, String dtype, boolean
         String type = options.weightType() == OnnxDataType.FLOAT16 ? "f16" : "f32";
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();
+            o.put("recipe", RecipeOption.tree(spec, "convert"));
             o.put("model", model);
             o.put("source", source);
             o.put("architecture", arch);

@@ -31,15 +31,23 @@ final class OnnxInspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    RecipeOption recipe = new RecipeOption();
+
     @Override
     public Integer call() {
+        if (recipe.printed(spec, "inspect-onnx")) {
+            return 0;
+        }
         if (!groups) {
             throw new UserError("inspect --onnx: add --groups (the only ONNX listing supported yet)");
         }
         OnnxGroupListing l = OnnxPruneJob.inspect(onnx, dims);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(l.toJson().toString());
+            com.fasterxml.jackson.databind.node.ObjectNode j = l.toJson();
+            j.set("recipe", RecipeOption.tree(spec, "inspect-onnx"));
+            out.println(j.toString());
         } else {
             java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
             l.print(new PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));

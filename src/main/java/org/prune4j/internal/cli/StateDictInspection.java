@@ -33,7 +33,9 @@ final class StateDictInspection {
         return FileSignature.of(p).holdsNamedTensors();
     }
 
-    static int run(String model, boolean json, PrintWriter out) {
+    /** Describes {@code model}; with {@code recipe} non-null, as JSON embedding it. */
+    static int run(String model, com.fasterxml.jackson.databind.node.ObjectNode recipe, PrintWriter out) {
+        boolean json = recipe != null;
         Path file = Path.of(model);
         FileSignature kind = FileSignature.of(file);
         Map<String, TensorData> tensors = new LinkedHashMap<>();
@@ -78,6 +80,7 @@ final class StateDictInspection {
             o.put("zero_parameters", zeros);
             o.put("sparsity", params == 0 ? 0.0 : zeros / (double) params);
             if (json) {
+                o.set("recipe", recipe);
                 out.println(o.toString());
             } else {
                 out.printf(Locale.ROOT, "model        %s (%s, %,d bytes)%s%n", model, o.get("format").asText(),

@@ -13,7 +13,8 @@ public final class JobSchemas {
     public static final String PRUNE = "prune";
 
     private static final List<JobSchema> ALL = List.of(EvalJob.schema(), GenerateJob.schema(), ExperimentJobs.train(),
-            ExperimentJobs.lottery(), VisionPruneJob.schema(), PreCropJob.schema(), OnnxPruneJob.schema());
+            ExperimentJobs.lottery(), VisionPruneJob.schema(), PreCropJob.schema(), OnnxPruneJob.schema(), ConvertJob.schema(),
+            BenchJob.schema(), InspectJob.schema(), InspectOnnxJob.schema(), DemoJob.schema());
 
     private JobSchemas() {}
 

@@ -41,7 +41,11 @@ public enum KeyType {
     /** A list of numbers (a comma-separated option). */
     NUMBERS("a list of numbers"),
     /** A mapping of names to integers (a repeatable {@code NAME=SIZE} option). */
-    SIZES("a mapping of names to integers");
+    SIZES("a mapping of names to integers"),
+    /** A repeated option of models ({@code --model A --model B}): a list of bundled names or paths. */
+    MODELS("a list of strings (bundled model names or paths)"),
+    /** A comma-separated list of integers ({@code --batch 1,64}). */
+    INTS("a list of integers");
 
     private final String expected;
 
@@ -92,6 +96,32 @@ public enum KeyType {
                         throw wrong(key, v);
                     }
                     out.add(e.doubleValue());
+                }
+                yield List.copyOf(out);
+            }
+            case MODELS -> {
+                if (!v.isArray() || v.isEmpty()) {
+                    throw wrong(key, v);
+                }
+                List<String> out = new ArrayList<>();
+                for (JsonNode e : v) {
+                    if (!e.isTextual()) {
+                        throw wrong(key, v);
+                    }
+                    out.add(e.textValue());
+                }
+                yield List.copyOf(out);
+            }
+            case INTS -> {
+                if (!v.isArray()) {
+                    throw wrong(key, v);
+                }
+                List<Integer> out = new ArrayList<>();
+                for (JsonNode e : v) {
+                    if (!e.isIntegralNumber() || !e.canConvertToInt()) {
+                        throw wrong(key, v);
+                    }
+                    out.add(e.intValue());
                 }
                 yield List.copyOf(out);
             }
@@ -168,6 +198,9 @@ public enum KeyType {
         if (plain instanceof String s && this != STRING) {
             plain = absolute(s);
         }
+        if (this == MODELS && plain instanceof List<?> list) {
+            plain = list.stream().map(e -> MODEL.absolute(String.valueOf(e))).toList();
+        }
         return check(plain, "option");
     }
 
@@ -175,7 +208,15 @@ public enum KeyType {
     public List<String> arguments(String flag, Object value) {
         return switch (this) {
             case BOOL -> (Boolean) value ? List.of(flag) : List.of();
-            case NUMBERS -> List.of(flag, String.join(",", ((List<?>) value).stream().map(String::valueOf).toList()));
+            case NUMBERS, INTS -> List.of(flag, String.join(",", ((List<?>) value).stream().map(String::valueOf).toList()));
+            case MODELS -> {
+                List<String> out = new ArrayList<>();
+                for (Object m : (List<?>) value) {
+                    out.add(flag);
+                    out.add(String.valueOf(m));
+                }
+                yield out;
+            }
             case SIZES -> {
                 List<String> out = new ArrayList<>();
                 ((Map<?, ?>) value).forEach((k, v) -> {
