@@ -76,8 +76,12 @@ final class VisionPruneCommand implements Callable<Integer> {
     @Option(names = "--step", defaultValue = "0.01", description = "Fraction of the channels removed per step. Default: ${DEFAULT-VALUE}.")
     double step;
 
-    @Option(names = "--images", description = "Evaluation images for the before/after accuracy (and Taylor calibration): IDX, CIFAR-10 binary or a folder.")
+    @Option(names = "--images", description = "Evaluation images for the before/after accuracy (and Taylor calibration without --calib-images): IDX, CIFAR-10 binary or a folder.")
     Path images;
+
+    @Option(names = "--calib-images", description = "Calibration images for --method taylor (its first 256 images give the"
+            + " gradients), e.g. training images, so that the ranking never sees the evaluation images. Default: --images.")
+    Path calibImages;
 
     @Option(names = "--finetune-epochs", defaultValue = "0", description = "Fine-tune the pruned model for E epochs (needs --dataset). Default: ${DEFAULT-VALUE}.")
     int finetuneEpochs;
@@ -222,6 +226,10 @@ final class VisionPruneCommand implements Callable<Integer> {
             throw new UserError("--latency-reps " + latencyReps + ": must be >= 1");
         }
         Dataset eval = images == null ? null : VisionEval.readImages(images, spec);
+        if (calibImages != null && !method.equals("taylor")) {
+            throw new UserError("--calib-images is for --method taylor (the only criterion that needs data)");
+        }
+        Dataset calib = calibImages == null ? null : VisionEval.readImages(calibImages, spec);
         Dataset train = null;
         if (finetuneEpochs > 0 || sparsity != null) {
             if (dataset == null) {
@@ -230,7 +238,7 @@ final class VisionPruneCommand implements Callable<Integer> {
             }
             train = TrainingImages.read(dataset, dataDir, spec, arch);
         }
-        ObjectNode report = new StructuralPruneJob(System.err).run(new StructuralPruneJob.Request(arch, model, eval, null,
+        ObjectNode report = new StructuralPruneJob(System.err).run(new StructuralPruneJob.Request(arch, model, eval, calib,
                 train, finetuneEpochs, lr, batchSize, seed, latencyReps, out, distillation, sparsity), settings);
         if (json) {
             report.set("recipe", RecipeOption.tree(command, "prune-vision"));

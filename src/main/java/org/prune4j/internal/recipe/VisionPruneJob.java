@@ -40,6 +40,7 @@ final class VisionPruneJob {
                 JobKey.of("data", "dataset", "--dataset", STRING),
                 JobKey.of("data", "dir", "--data-dir", PATH),
                 JobKey.of("evaluation", "images", "--images", PATH),
+                JobKey.of("evaluation", "calib_images", "--calib-images", PATH),
                 JobKey.of("evaluation", "latency_reps", "--latency-reps", INT),
                 JobKey.of("output", "path", "--out", PATH)));
     }

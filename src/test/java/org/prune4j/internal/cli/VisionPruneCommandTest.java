@@ -76,6 +76,47 @@ class VisionPruneCommandTest {
     }
 
     @Test
+    void taylorCalibratesOnCalibImagesNotOnTheEvaluationImages() throws Exception {
+        // the evaluation images are the 200 test records; the calibration set their last 100 records only
+        Path calib = dir.resolve("last100.bin");
+        byte[] all = Files.readAllBytes(Path.of(IMAGES));
+        int record = 3073;
+        Files.write(calib, java.util.Arrays.copyOfRange(all, all.length - 100 * record, all.length));
+        String[] common = {"prune", "--arch", "resnet20", "--model", RESNET20, "--method", "taylor", "--ratio", "0.3",
+            "--images", IMAGES, "--latency-reps", "1", "--json"};
+        Path onEval = dir.resolve("on-eval.safetensors");
+        Path sameFile = dir.resolve("same-file.safetensors");
+        Path onCalib = dir.resolve("on-calib.safetensors");
+        CliRun a = CliRun.of(concat(common, "--out", onEval.toString()));
+        CliRun b = CliRun.of(concat(common, "--calib-images", IMAGES, "--out", sameFile.toString()));
+        CliRun c = CliRun.of(concat(common, "--calib-images", calib.toString(), "--out", onCalib.toString()));
+        for (CliRun r : new CliRun[] {a, b, c}) {
+            assertEquals(0, r.code(), r.err());
+        }
+        ObjectMapper om = new ObjectMapper();
+        assertEquals("images", om.readTree(a.out()).get("calibration_source").asText());
+        assertEquals(200, om.readTree(a.out()).get("calibration_images").asInt());
+        JsonNode jc = om.readTree(c.out());
+        assertEquals("calib-images", jc.get("calibration_source").asText());
+        assertEquals(100, jc.get("calibration_images").asInt());
+        assertEquals(200, jc.get("eval_images").asInt(), "accuracy still measured on --images");
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(onEval), Files.readAllBytes(sameFile)),
+                "the same images given as --calib-images rank the same");
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(onEval), Files.readAllBytes(onCalib)),
+                "other calibration images give another ranking");
+        CliRun bad = CliRun.of("prune", "--arch", "resnet20", "--model", RESNET20, "--method", "l2", "--ratio", "0.3",
+                "--calib-images", calib.toString(), "--out", dir.resolve("x.safetensors").toString());
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("--calib-images is for --method taylor"), bad.err());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    @Test
     void helpWithArchListsTheVisionOptions() {
         CliRun r = CliRun.of("prune", "--arch", "resnet20", "--help");
         assertEquals(0, r.code(), r.err());

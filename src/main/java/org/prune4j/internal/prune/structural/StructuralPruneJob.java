@@ -135,7 +135,11 @@ public final class StructuralPruneJob {
             }
             Dataset calib = r.calibration() != null ? r.calibration() : r.evalImages();
             if (settings.importance().needsGradients() && calib == null) {
-                throw new org.prune4j.UserError("--method taylor needs calibration images: give --images");
+                throw new org.prune4j.UserError("--method taylor needs calibration images: give --calib-images or --images");
+            }
+            if (settings.importance().needsGradients()) {
+                report.put("calibration_images", Math.min(256, calib.size()));
+                report.put("calibration_source", r.calibration() != null ? "calib-images" : "images");
             }
             long t0 = System.nanoTime();
             StructuralPruner.Result result = StructuralPruner.run(model, model::forward, image, settings,
